@@ -1,0 +1,697 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * isolbench-run: the job runner inside a benchmark guest.
+ *
+ *   isolbench-run JOB.json RESULTS_DIR
+ *
+ * Reads the job spec the host wrote, starts noise and provokers pinned to
+ * the housekeeping CPUs, waits a warm-up, starts the collectors, runs the
+ * measurement of the job's case on the isolated CPUs, stops everything
+ * (whole process groups, so children of children too) and writes each
+ * tool's output, its stderr and job-record.json: what ran where, for how
+ * long, how it ended, and which tasks were seen on the isolated CPUs.
+ *
+ * Every output file is written under a temporary name and renamed, so the
+ * host never reads half a file. A tool that fails is recorded with its exit
+ * status and stderr; the other outputs are still written.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cpulist.h"
+#include "jobspec.h"
+
+#define MAX_TASKS 32
+
+enum role { ROLE_NOISE, ROLE_PROVOKER, ROLE_COLLECTOR, ROLE_MEASURE };
+static const char *const role_names[] = { "noise", "provoker", "collector", "measure" };
+
+struct task {
+	char name[64];
+	enum role role;
+	char *argv[48];
+	int argc;
+	struct ib_cpuset cpus;
+	int restart;		/* restarted when it exits (hackbench loop) */
+	pid_t pid;
+	int starts;
+	int exit_status;	/* of the last run; -1 while running */
+	int killed;		/* stopped by us at the end */
+	double t_start, t_end;
+	char out_file[96];	/* the tool's own JSON, if any */
+};
+
+struct runner {
+	struct ib_job job;
+	const char *results;
+	struct task tasks[MAX_TASKS];
+	int ntasks;
+	double t0;
+	struct json_object *seen_isolated;	/* pid -> {comm, cpu, samples} */
+	struct json_object *errors;
+	volatile sig_atomic_t stop;
+};
+
+static struct runner R;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void logmsg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stdout, "isolbench-run: [%7.1f] ", R.t0 ? now() - R.t0 : 0.0);
+	vfprintf(stdout, fmt, ap);
+	fputc('\n', stdout);
+	fflush(stdout);
+	va_end(ap);
+}
+
+static void record_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void record_error(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	logmsg("error: %s", buf);
+	json_object_array_add(R.errors, json_object_new_string(buf));
+}
+
+static char *path_in(const char *name)
+{
+	static char buf[PATH_MAX];
+
+	snprintf(buf, sizeof(buf), "%s/%s", R.results, name);
+	return buf;
+}
+
+/* Copy a file (e.g. /proc/interrupts) into the results, atomically. */
+static int copy_atomic(const char *src, const char *name)
+{
+	char tmp[PATH_MAX], buf[65536];
+	int in, out;
+	ssize_t n;
+
+	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", R.results, name);
+	in = open(src, O_RDONLY);
+	if (in < 0)
+		return -1;
+	out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (out < 0) {
+		close(in);
+		return -1;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n) {
+			n = -1;
+			break;
+		}
+	close(in);
+	if (fsync(out) < 0 || close(out) < 0 || n < 0)
+		return -1;
+	return rename(tmp, path_in(name));
+}
+
+static int write_json_atomic(const char *name, struct json_object *obj)
+{
+	char tmp[PATH_MAX];
+
+	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", R.results, name);
+	if (json_object_to_file_ext(tmp, obj, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE) < 0)
+		return -1;
+	return rename(tmp, path_in(name));
+}
+
+static struct task *add_task(const char *name, enum role role, const struct ib_cpuset *cpus)
+{
+	struct task *t;
+
+	if (R.ntasks == MAX_TASKS) {
+		record_error("too many tasks, '%s' not started", name);
+		return NULL;
+	}
+	t = &R.tasks[R.ntasks++];
+	memset(t, 0, sizeof(*t));
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	t->role = role;
+	t->cpus = *cpus;
+	t->exit_status = -1;
+	return t;
+}
+
+static void arg(struct task *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void arg(struct task *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (t->argc >= (int)(sizeof(t->argv) / sizeof(t->argv[0])) - 1)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&t->argv[t->argc], fmt, ap) < 0)
+		t->argv[t->argc] = NULL;
+	else
+		t->argc++;
+	va_end(ap);
+	t->argv[t->argc] = NULL;
+}
+
+static int pin_self(const struct ib_cpuset *cpus)
+{
+	cpu_set_t set;
+	int cpu;
+
+	CPU_ZERO(&set);
+	ib_cpuset_for_each(cpu, cpus)
+		if (cpu < CPU_SETSIZE)
+			CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+static int start_task(struct task *t)
+{
+	char errname[96];
+	pid_t pid;
+
+	snprintf(errname, sizeof(errname), "%s/%s.stderr", R.results, t->name);
+	pid = fork();
+	if (pid < 0) {
+		record_error("fork for %s: %s", t->name, strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		int fd = open(errname, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		int devnull = open("/dev/null", O_RDWR);
+
+		/* Own process group: stopping it reaches children of children. */
+		setpgid(0, 0);
+		if (pin_self(&t->cpus) < 0)
+			dprintf(fd, "isolbench-run: sched_setaffinity: %s\n", strerror(errno));
+		if (devnull >= 0) {
+			dup2(devnull, 0);
+			dup2(devnull, 1);
+		}
+		if (fd >= 0)
+			dup2(fd, 2);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		execvp(t->argv[0], t->argv);
+		dprintf(2, "isolbench-run: exec %s: %s\n", t->argv[0], strerror(errno));
+		_exit(127);
+	}
+	setpgid(pid, pid);
+	t->pid = pid;
+	t->starts++;
+	if (!t->t_start)
+		t->t_start = now() - R.t0;
+	t->exit_status = -1;
+	return 0;
+}
+
+/* Reap exited children; restart looping noise while the run is on. */
+static void reap(int restart_allowed)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (int i = 0; i < R.ntasks; i++) {
+			struct task *t = &R.tasks[i];
+
+			if (t->pid != pid)
+				continue;
+			t->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+			t->t_end = now() - R.t0;
+			t->pid = 0;
+			if (t->restart && restart_allowed && !R.stop) {
+				if (t->exit_status != 0 && t->starts > 3 && t->t_end - t->t_start < 2.0 * t->starts)
+					record_error("%s keeps failing (exit %d), not restarting",
+						     t->name, t->exit_status);
+				else
+					start_task(t);
+			}
+		}
+	}
+}
+
+static void stop_task(struct task *t, int sig)
+{
+	if (t->pid <= 0)
+		return;
+	t->killed = 1;
+	kill(-t->pid, sig);
+}
+
+/* Stop a set of tasks by role: SIGINT/SIGTERM first, SIGKILL after 3 s. */
+static void stop_role(enum role role)
+{
+	double deadline = now() + 3.0;
+	int alive;
+
+	for (int i = 0; i < R.ntasks; i++)
+		if (R.tasks[i].role == role) {
+			R.tasks[i].restart = 0;
+			stop_task(&R.tasks[i], role == ROLE_COLLECTOR ? SIGINT : SIGTERM);
+		}
+	do {
+		usleep(20000);
+		reap(0);
+		alive = 0;
+		for (int i = 0; i < R.ntasks; i++)
+			if (R.tasks[i].role == role && R.tasks[i].pid > 0)
+				alive++;
+	} while (alive && now() < deadline);
+	for (int i = 0; i < R.ntasks; i++)
+		if (R.tasks[i].role == role && R.tasks[i].pid > 0) {
+			record_error("%s ignored the stop signal, killed", R.tasks[i].name);
+			kill(-R.tasks[i].pid, SIGKILL);
+		}
+	while (alive) {
+		usleep(20000);
+		reap(0);
+		alive = 0;
+		for (int i = 0; i < R.ntasks; i++)
+			if (R.tasks[i].role == role && R.tasks[i].pid > 0)
+				alive++;
+	}
+}
+
+/*
+ * Sample which user tasks run on the isolated CPUs: field 39 of
+ * /proc/<pid>/task/<tid>/stat is the CPU a task last ran on. Kernel threads
+ * (PF_KTHREAD) are per-CPU by design and are not counted.
+ */
+static void sample_isolated(void)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *d;
+
+	if (!proc)
+		return;
+	while ((d = readdir(proc))) {
+		char path[600], buf[1024];
+		DIR *tasks;
+		struct dirent *td;
+
+		if (d->d_name[0] < '0' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/task", d->d_name);
+		tasks = opendir(path);
+		if (!tasks)
+			continue;
+		while ((td = readdir(tasks))) {
+			char *p, comm[64] = "";
+			unsigned long flags = 0;
+			int cpu = -1, field;
+			ssize_t n;
+			int fd;
+
+			if (td->d_name[0] < '0' || td->d_name[0] > '9')
+				continue;
+			snprintf(path, sizeof(path), "/proc/%s/task/%s/stat", d->d_name, td->d_name);
+			fd = open(path, O_RDONLY);
+			if (fd < 0)
+				continue;
+			n = read(fd, buf, sizeof(buf) - 1);
+			close(fd);
+			if (n <= 0)
+				continue;
+			buf[n] = '\0';
+			p = strrchr(buf, ')');
+			if (!p)
+				continue;
+			{
+				char *lp = strchr(buf, '(');
+				size_t len = lp ? (size_t)(p - lp - 1) : 0;
+
+				if (len >= sizeof(comm))
+					len = sizeof(comm) - 1;
+				if (lp)
+					memcpy(comm, lp + 1, len);
+				comm[len] = '\0';
+			}
+			/* p points at ") S ppid ...": field 3 is the state. */
+			field = 2;
+			for (char *tok = strtok(p + 1, " "); tok; tok = strtok(NULL, " ")) {
+				field++;
+				if (field == 9)
+					flags = strtoul(tok, NULL, 10);
+				if (field == 39) {
+					cpu = atoi(tok);
+					break;
+				}
+			}
+			if (flags & 0x00200000 /* PF_KTHREAD */)
+				continue;
+			if (cpu < 0 || !ib_cpuset_test(&R.job.isolated, cpu))
+				continue;
+			{
+				char key[300];
+				struct json_object *e;
+
+				snprintf(key, sizeof(key), "%s/cpu%d", td->d_name, cpu);
+				if (!json_object_object_get_ex(R.seen_isolated, key, &e)) {
+					e = json_object_new_object();
+					json_object_object_add(e, "tid", json_object_new_int(atoi(td->d_name)));
+					json_object_object_add(e, "comm", json_object_new_string(comm));
+					json_object_object_add(e, "cpu", json_object_new_int(cpu));
+					json_object_object_add(e, "samples", json_object_new_int(0));
+					json_object_object_add(R.seen_isolated, key, e);
+				}
+				json_object_object_get_ex(e, "samples", &e);
+				json_object_int_inc(e, 1);
+			}
+		}
+		closedir(tasks);
+	}
+	closedir(proc);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	R.stop = 1;
+}
+
+/* Sleep @secs while reaping and sampling; returns early on a stop signal. */
+static void wait_for(double secs, struct task *until_exit)
+{
+	double end = now() + secs, next_sample = 0;
+
+	while (!R.stop) {
+		double t = now();
+
+		reap(1);
+		if (until_exit && until_exit->pid <= 0)
+			return;
+		if (t >= end)
+			return;
+		if (t >= next_sample) {
+			sample_isolated();
+			next_sample = t + 1.0;
+		}
+		usleep(50000);
+	}
+}
+
+static void first_cpu_set(struct ib_cpuset *out, const struct ib_cpuset *in)
+{
+	ib_cpuset_zero(out);
+	ib_cpuset_set(out, ib_cpuset_next(in, 0));
+}
+
+/* --- what each noise, provoker, collector and case runs ----------------- */
+
+static void add_noise(const char *kind)
+{
+	unsigned int hk = ib_cpuset_count(&R.job.housekeeping);
+	struct task *t = add_task(kind, ROLE_NOISE, &R.job.housekeeping);
+
+	if (!t)
+		return;
+	t->restart = 1;
+	if (!strcmp(kind, "hackbench")) {
+		/* rteval's shape: processes, 3 groups per CPU, 1000 loops of 1000 bytes. */
+		arg(t, "hackbench"); arg(t, "-P"); arg(t, "-g"); arg(t, "%u", 3 * hk);
+		arg(t, "-l"); arg(t, "1000"); arg(t, "-s"); arg(t, "1000");
+	} else if (!strcmp(kind, "hackbench-lowmem")) {
+		arg(t, "hackbench"); arg(t, "-P"); arg(t, "-g"); arg(t, "%u", hk);
+		arg(t, "-l"); arg(t, "1000"); arg(t, "-s"); arg(t, "100");
+	} else if (!strcmp(kind, "kbuild")) {
+		arg(t, "/opt/isolbench/bin/isolbench-kbuild-noise"); arg(t, "%u", hk);
+	}
+}
+
+static void add_provoker(const struct ib_job_provoker *p)
+{
+	char name[64], cpus[64];
+	struct task *t;
+
+	snprintf(name, sizeof(name), "storm-%s", p->kind);
+	t = add_task(name, ROLE_PROVOKER, &R.job.housekeeping);
+	if (!t)
+		return;
+	snprintf(t->out_file, sizeof(t->out_file), "%s.json", name);
+	ib_cpuset_format(&R.job.housekeeping, cpus, sizeof(cpus));
+	arg(t, "isolbench-storm"); arg(t, "--kind"); arg(t, "%s", p->kind);
+	arg(t, "--rate"); arg(t, "%g", p->rate);
+	arg(t, "--duration"); arg(t, "%g", R.job.duration_s + R.job.warmup_s + 5);
+	arg(t, "--cpus"); arg(t, "%s", cpus);
+	if (!strcmp(p->kind, "munmap")) {
+		ib_cpuset_format(&R.job.isolated, cpus, sizeof(cpus));
+		arg(t, "--victim-cpus"); arg(t, "%s", cpus);
+	}
+	arg(t, "--json"); arg(t, "%s", path_in(t->out_file));
+	arg(t, "-q");
+}
+
+static void add_collector(const char *kind)
+{
+	char iso[64];
+	struct ib_cpuset cpu0;
+	struct task *t;
+
+	first_cpu_set(&cpu0, &R.job.housekeeping);
+	ib_cpuset_format(&R.job.isolated, iso, sizeof(iso));
+	if (!strcmp(kind, "ipi")) {
+		t = add_task("ipi", ROLE_COLLECTOR, &cpu0);
+		if (!t)
+			return;
+		snprintf(t->out_file, sizeof(t->out_file), "ipi.json");
+		arg(t, "isolbench-ipi"); arg(t, "--isolated"); arg(t, "%s", iso);
+		arg(t, "--json"); arg(t, "%s", path_in(t->out_file));
+	} else if (!strcmp(kind, "trace-cmd")) {
+		/* The seed's own pipeline, for cross-checking the ipi collector. */
+		t = add_task("trace-cmd", ROLE_COLLECTOR, &cpu0);
+		if (!t)
+			return;
+		snprintf(t->out_file, sizeof(t->out_file), "trace.dat");
+		arg(t, "trace-cmd"); arg(t, "record"); arg(t, "-q");
+		arg(t, "-o"); arg(t, "%s", path_in(t->out_file));
+		arg(t, "-e"); arg(t, "ipi_send_cpumask"); arg(t, "-f"); arg(t, "cpumask & CPUS{%s}", iso);
+		arg(t, "-e"); arg(t, "ipi_send_cpu"); arg(t, "-f"); arg(t, "cpu & CPUS{%s}", iso);
+		arg(t, "-e"); arg(t, "csd_queue_cpu"); arg(t, "-f"); arg(t, "cpu & CPUS{%s}", iso);
+	}
+	/* irqstat is not a process: /proc snapshots are taken by the runner. */
+}
+
+static struct task *add_measurement(void)
+{
+	char iso[64], hk0[16];
+	struct ib_cpuset cpu0;
+	struct task *t;
+	const struct ib_job *j = &R.job;
+
+	ib_cpuset_format(&j->isolated, iso, sizeof(iso));
+	first_cpu_set(&cpu0, &j->housekeeping);
+	snprintf(hk0, sizeof(hk0), "%d", ib_cpuset_next(&j->housekeeping, 0));
+
+	if (!strcmp(j->case_name, "oslat") || !strcmp(j->case_name, "control")) {
+		struct ib_cpuset all = j->isolated;
+		int cpu;
+
+		/* oslat pins its own threads; its main thread stays on housekeeping. */
+		ib_cpuset_for_each(cpu, &j->housekeeping)
+			ib_cpuset_set(&all, cpu);
+		t = add_task("oslat", ROLE_MEASURE, &all);
+		if (!t)
+			return NULL;
+		snprintf(t->out_file, sizeof(t->out_file), "oslat.json");
+		arg(t, "oslat"); arg(t, "-c"); arg(t, "%s", iso); arg(t, "-C"); arg(t, "%s", hk0);
+		arg(t, "-D"); arg(t, "%ds", (int)j->duration_s);
+		arg(t, "-b"); arg(t, "%d", j->oslat_buckets);
+		arg(t, "-W"); arg(t, "%d", j->oslat_bucket_width_ns);
+		arg(t, "-q"); arg(t, "--json=%s", path_in(t->out_file));
+		return t;
+	}
+	if (!strcmp(j->case_name, "entry")) {
+		t = add_task("entry", ROLE_MEASURE, &j->isolated);
+		if (!t)
+			return NULL;
+		snprintf(t->out_file, sizeof(t->out_file), "entry.json");
+		arg(t, "isolbench-entry"); arg(t, "-c"); arg(t, "%s", iso);
+		arg(t, "-r"); arg(t, "%s", j->entry_rates);
+		arg(t, "-k"); arg(t, "%s", j->entry_kind);
+		arg(t, "-D"); arg(t, "%g", j->duration_s / (j->entry_nrates ? j->entry_nrates : 1));
+		arg(t, "--json"); arg(t, "%s", path_in(t->out_file));
+		arg(t, "-q");
+		return t;
+	}
+	record_error("unknown case '%s'", j->case_name);
+	return NULL;
+}
+
+/* --- the record --------------------------------------------------------- */
+
+static void write_record(const char *status, double t_measure_start, double t_measure_end)
+{
+	struct json_object *rec = json_object_new_object();
+	struct json_object *tasks = json_object_new_array();
+	struct json_object *seen = json_object_new_array();
+	char buf[64];
+
+	json_object_object_add(rec, "schema", json_object_new_int(1));
+	json_object_object_add(rec, "run_id", json_object_new_string(R.job.run_id));
+	json_object_object_add(rec, "case", json_object_new_string(R.job.case_name));
+	json_object_object_add(rec, "status", json_object_new_string(status));
+	ib_cpuset_format(&R.job.isolated, buf, sizeof(buf));
+	json_object_object_add(rec, "isolated", json_object_new_string(buf));
+	ib_cpuset_format(&R.job.housekeeping, buf, sizeof(buf));
+	json_object_object_add(rec, "housekeeping", json_object_new_string(buf));
+	json_object_object_add(rec, "measure_start_s", json_object_new_double(t_measure_start));
+	json_object_object_add(rec, "measure_end_s", json_object_new_double(t_measure_end));
+	json_object_object_add(rec, "total_s", json_object_new_double(now() - R.t0));
+	for (int i = 0; i < R.ntasks; i++) {
+		struct task *t = &R.tasks[i];
+		struct json_object *o = json_object_new_object(), *av = json_object_new_array();
+
+		json_object_object_add(o, "name", json_object_new_string(t->name));
+		json_object_object_add(o, "role", json_object_new_string(role_names[t->role]));
+		for (int a = 0; a < t->argc; a++)
+			json_object_array_add(av, json_object_new_string(t->argv[a]));
+		json_object_object_add(o, "argv", av);
+		ib_cpuset_format(&t->cpus, buf, sizeof(buf));
+		json_object_object_add(o, "cpus", json_object_new_string(buf));
+		json_object_object_add(o, "starts", json_object_new_int(t->starts));
+		json_object_object_add(o, "start_s", json_object_new_double(t->t_start));
+		json_object_object_add(o, "end_s", json_object_new_double(t->t_end));
+		json_object_object_add(o, "exit_status", json_object_new_int(t->exit_status));
+		json_object_object_add(o, "stopped_by_runner", json_object_new_boolean(t->killed));
+		if (t->out_file[0])
+			json_object_object_add(o, "output", json_object_new_string(t->out_file));
+		snprintf(buf, sizeof(buf), "%s.stderr", t->name);
+		json_object_object_add(o, "stderr", json_object_new_string(buf));
+		json_object_array_add(tasks, o);
+	}
+	json_object_object_add(rec, "tasks", tasks);
+	json_object_object_foreach(R.seen_isolated, key, val) {
+		(void)key;
+		json_object_array_add(seen, json_object_get(val));
+	}
+	json_object_object_add(rec, "user_tasks_seen_on_isolated", seen);
+	json_object_object_add(rec, "errors", json_object_get(R.errors));
+	if (write_json_atomic("job-record.json", rec) < 0)
+		logmsg("cannot write job-record.json: %s", strerror(errno));
+	json_object_put(rec);
+}
+
+int main(int argc, char **argv)
+{
+	char err[256];
+	struct task *measure;
+	double t_ms = 0, t_me = 0;
+	const char *status = "ok";
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: isolbench-run JOB.json RESULTS_DIR\n");
+		return 2;
+	}
+	R.t0 = now();
+	R.results = argv[2];
+	R.errors = json_object_new_array();
+	R.seen_isolated = json_object_new_object();
+	if (ib_job_load(argv[1], &R.job, err, sizeof(err)) < 0) {
+		logmsg("bad job spec: %s", err);
+		R.job.run_id = "unknown";
+		R.job.case_name = "unknown";
+		record_error("bad job spec: %s", err);
+		write_record("failed", 0, 0);
+		return 2;
+	}
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+	pin_self(&R.job.housekeeping);
+	logmsg("run %s: case %s for %.0f s, warm-up %.0f s", R.job.run_id, R.job.case_name,
+	       R.job.duration_s, R.job.warmup_s);
+
+	if (copy_atomic("/proc/interrupts", "interrupts.before") < 0 ||
+	    copy_atomic("/proc/softirqs", "softirqs.before") < 0)
+		record_error("cannot snapshot /proc/interrupts: %s", strerror(errno));
+
+	for (int i = 0; i < R.job.nnoise; i++)
+		add_noise(R.job.noise[i]);
+	for (int i = 0; i < R.job.nprovokers; i++)
+		add_provoker(&R.job.provokers[i]);
+	for (int i = 0; i < R.ntasks; i++)
+		start_task(&R.tasks[i]);
+	if (R.ntasks)
+		logmsg("started %d noise/provoker task(s); warming up", R.ntasks);
+	wait_for(R.job.warmup_s, NULL);
+
+	{
+		int first = R.ntasks;
+
+		for (int i = 0; i < R.job.ncollectors; i++)
+			add_collector(R.job.collectors[i]);
+		for (int i = first; i < R.ntasks; i++)
+			start_task(&R.tasks[i]);
+		if (R.ntasks > first)
+			wait_for(1.0, NULL);	/* let collectors arm their tracing */
+	}
+
+	measure = add_measurement();
+	if (measure && start_task(measure) == 0) {
+		t_ms = now() - R.t0;
+		logmsg("measuring: %s", measure->argv[0]);
+		/* The tool ends itself; the margin covers its calibration. */
+		wait_for(R.job.duration_s * 1.5 + 60, measure);
+		if (measure->pid > 0) {
+			record_error("%s did not finish in time, stopped", measure->name);
+			stop_task(measure, SIGKILL);
+		}
+		t_me = now() - R.t0;
+	}
+	if (R.stop)
+		record_error("stopped by a signal before the end of the run");
+
+	stop_role(ROLE_COLLECTOR);
+	stop_role(ROLE_PROVOKER);
+	stop_role(ROLE_NOISE);
+	stop_role(ROLE_MEASURE);
+
+	if (copy_atomic("/proc/interrupts", "interrupts.after") < 0 ||
+	    copy_atomic("/proc/softirqs", "softirqs.after") < 0)
+		record_error("cannot snapshot /proc/interrupts: %s", strerror(errno));
+
+	for (int i = 0; i < R.ntasks; i++) {
+		struct task *t = &R.tasks[i];
+
+		/* Noise and provokers are stopped by us; only the tools that end by
+		 * themselves must exit 0. */
+		if ((t->role == ROLE_MEASURE && t->exit_status != 0) ||
+		    (t->starts == 0))
+			record_error("%s failed (exit status %d, see %s.stderr)", t->name,
+				     t->exit_status, t->name);
+		if (t->out_file[0] && access(path_in(t->out_file), F_OK) != 0)
+			record_error("%s wrote no %s", t->name, t->out_file);
+	}
+	if (!measure || json_object_array_length(R.errors))
+		status = "failed";
+	write_record(status, t_ms, t_me);
+	logmsg("finished: %s", status);
+	return strcmp(status, "ok") ? 1 : 0;
+}

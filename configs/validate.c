@@ -1,0 +1,765 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * isolbench-config: check a campaign file and resolve it into the plan the
+ * playbooks run.
+ *
+ *   isolbench-config check CAMPAIGN.yml
+ *   isolbench-config resolve CAMPAIGN.yml [--out FILE] [--root DIR]
+ *
+ * Every field is checked before anything expensive starts. A bad field
+ * stops the campaign with a message that names the field and says what to
+ * write instead. "resolve" writes campaign.json: the config with defaults
+ * filled in, and the run matrix (kernel x case x repetition), each run with
+ * the job spec its guest will read.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cpulist.h"
+#include "parse.h"
+#include "yaml2json.h"
+
+#define EXIT_BAD_CONFIG 2
+
+static const char *const case_kinds[] = { "oslat", "entry", "control", NULL };
+static const char *const noise_kinds[] = { "hackbench", "hackbench-lowmem", "kbuild", NULL };
+static const char *const provoker_kinds[] = { "tracepoint", "kprobe", "bpf", "munmap", NULL };
+static const char *const collector_kinds[] = { "irqstat", "ipi", "trace-cmd", NULL };
+static const char *const entry_kinds[] = { "getpid", "inkernel", "pagefault", NULL };
+static const char *const accels[] = { "auto", "kvm", "tcg", NULL };
+
+struct ctx {
+	const char *file;
+	const char *root;	/* where relative paths (series, fragments) start */
+	int errors;
+};
+
+static void field_error(struct ctx *c, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void field_error(struct ctx *c, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: field '%s': ", c->file, field);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	c->errors++;
+}
+
+static int in_list(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(s, *list))
+			return 1;
+	return 0;
+}
+
+static void join(char *buf, size_t len, const char *const *list)
+{
+	buf[0] = '\0';
+	for (; *list; list++) {
+		strncat(buf, *list, len - strlen(buf) - 1);
+		if (list[1])
+			strncat(buf, ", ", len - strlen(buf) - 1);
+	}
+}
+
+static struct json_object *get(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+
+	if (o && json_object_is_type(o, json_type_object))
+		json_object_object_get_ex(o, key, &v);
+	return v;
+}
+
+/* Unknown keys are errors: a typo must not silently fall back to a default. */
+static void check_keys(struct ctx *c, struct json_object *o, const char *where,
+		       const char *const *known)
+{
+	char list[512];
+
+	if (!o || !json_object_is_type(o, json_type_object))
+		return;
+	join(list, sizeof(list), known);
+	json_object_object_foreach(o, key, val) {
+		(void)val;
+		if (!in_list(key, known)) {
+			char f[128];
+
+			snprintf(f, sizeof(f), "%s%s%s", where, *where ? "." : "", key);
+			field_error(c, f, "unknown field (known here: %s)", list);
+		}
+	}
+}
+
+static const char *get_string(struct ctx *c, struct json_object *o, const char *key,
+			      const char *field, const char *def)
+{
+	struct json_object *v = get(o, key);
+
+	if (!v)
+		return def;
+	if (json_object_is_type(v, json_type_int))
+		return json_object_get_string(v);
+	if (!json_object_is_type(v, json_type_string)) {
+		field_error(c, field, "must be a string");
+		return def;
+	}
+	return json_object_get_string(v);
+}
+
+static long get_int(struct ctx *c, struct json_object *o, const char *key, const char *field,
+		    long def, long min, long max)
+{
+	struct json_object *v = get(o, key);
+	long n;
+
+	if (!v)
+		return def;
+	if (!json_object_is_type(v, json_type_int)) {
+		field_error(c, field, "must be a whole number in %ld..%ld", min, max);
+		return def;
+	}
+	n = json_object_get_int64(v);
+	if (n < min || n > max) {
+		field_error(c, field, "is %ld; allowed range is %ld..%ld", n, min, max);
+		return def;
+	}
+	return n;
+}
+
+static double get_duration(struct ctx *c, struct json_object *o, const char *key,
+			   const char *field, double def, double min, double max)
+{
+	struct json_object *v = get(o, key);
+	uint64_t ns;
+	char err[160];
+
+	if (!v)
+		return def;
+	if (ib_parse_duration(json_object_get_string(v), (uint64_t)(min * 1e9),
+			      (uint64_t)(max * 1e9), &ns, err, sizeof(err)) < 0) {
+		field_error(c, field, "%s", err);
+		return def;
+	}
+	return ns / 1e9;
+}
+
+static int get_cpus(struct ctx *c, struct json_object *o, const char *key, const char *field,
+		    struct ib_cpuset *set)
+{
+	const char *s = get_string(c, o, key, field, NULL);
+	char err[160];
+
+	if (!s) {
+		field_error(c, field, "is required: a CPU list such as 2-3");
+		return -1;
+	}
+	if (ib_cpuset_parse(s, set, err, sizeof(err)) < 0) {
+		field_error(c, field, "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+static struct json_object *string_list(struct ctx *c, struct json_object *o, const char *key,
+				       const char *field, const char *const *allowed)
+{
+	struct json_object *v = get(o, key), *out = json_object_new_array();
+	char list[256];
+
+	if (!v)
+		return out;
+	join(list, sizeof(list), allowed);
+	if (!json_object_is_type(v, json_type_array)) {
+		field_error(c, field, "must be a list, e.g. [%s]", allowed[0]);
+		return out;
+	}
+	for (size_t i = 0; i < json_object_array_length(v); i++) {
+		const char *s = json_object_get_string(json_object_array_get_idx(v, i));
+		char f[128];
+
+		snprintf(f, sizeof(f), "%s[%zu]", field, i);
+		if (!s || !in_list(s, allowed)) {
+			field_error(c, f, "unknown value '%s' (use one of: %s)", s ? s : "", list);
+			continue;
+		}
+		json_object_array_add(out, json_object_new_string(s));
+	}
+	return out;
+}
+
+static int path_exists(struct ctx *c, const char *p, int want_dir, char *abs, size_t len)
+{
+	struct stat st;
+
+	if (p[0] == '/')
+		snprintf(abs, len, "%s", p);
+	else
+		snprintf(abs, len, "%s/%s", c->root, p);
+	if (stat(abs, &st) < 0)
+		return 0;
+	return want_dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode);
+}
+
+static struct json_object *check_kernels(struct ctx *c, struct json_object *root)
+{
+	static const char *const keys[] = { "name", "source", "series", "fragments", NULL };
+	struct json_object *v = get(root, "kernels"), *out = json_object_new_array();
+
+	if (!v || !json_object_is_type(v, json_type_array) || !json_object_array_length(v)) {
+		field_error(c, "kernels", "is required: a list of kernels, each with name, source, "
+			    "fragments and (for a patched kernel) series");
+		return out;
+	}
+	for (size_t i = 0; i < json_object_array_length(v); i++) {
+		struct json_object *k = json_object_array_get_idx(v, i), *r, *frags;
+		char f[128], w[64], abs[PATH_MAX];
+		const char *name, *src, *series;
+
+		snprintf(w, sizeof(w), "kernels[%zu]", i);
+		if (!json_object_is_type(k, json_type_object)) {
+			field_error(c, w, "must be a mapping with name, source, fragments");
+			continue;
+		}
+		check_keys(c, k, w, keys);
+		r = json_object_new_object();
+		snprintf(f, sizeof(f), "%s.name", w);
+		name = get_string(c, k, "name", f, NULL);
+		if (!name || !*name || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != strlen(name))
+			field_error(c, f, "is required: letters, digits, '.', '_' or '-' (e.g. baseline)");
+		for (size_t j = 0; name && j < i; j++) {
+			const char *other = get_string(c, json_object_array_get_idx(v, j), "name", f, "");
+
+			if (!strcmp(other, name))
+				field_error(c, f, "'%s' is used by kernels[%zu] too; names must differ", name, j);
+		}
+		json_object_object_add(r, "name", json_object_new_string(name ? name : "?"));
+		snprintf(f, sizeof(f), "%s.source", w);
+		src = get_string(c, k, "source", f, "debian:linux-source-6.12");
+		if (strncmp(src, "debian:", 7) && !path_exists(c, src, 1, abs, sizeof(abs)) &&
+		    !path_exists(c, src, 0, abs, sizeof(abs)))
+			field_error(c, f, "'%s' is neither debian:<package> nor an existing kernel tree "
+				    "or tarball", src);
+		json_object_object_add(r, "source", json_object_new_string(
+			strncmp(src, "debian:", 7) ? abs : src));
+		snprintf(f, sizeof(f), "%s.series", w);
+		series = get_string(c, k, "series", f, NULL);
+		if (series) {
+			char sf[PATH_MAX + 8];
+
+			if (!path_exists(c, series, 1, abs, sizeof(abs)))
+				field_error(c, f, "patch folder '%s' does not exist (a folder with a "
+					    "'series' file and the patches it names)", series);
+			else if (snprintf(sf, sizeof(sf), "%s/series", abs), access(sf, R_OK))
+				field_error(c, f, "patch folder '%s' has no 'series' file", series);
+			json_object_object_add(r, "series", json_object_new_string(abs));
+		}
+		snprintf(f, sizeof(f), "%s.fragments", w);
+		frags = get(k, "fragments");
+		{
+			struct json_object *fl = json_object_new_array();
+
+			if (!frags || !json_object_is_type(frags, json_type_array) ||
+			    !json_object_array_length(frags))
+				field_error(c, f, "is required: a list of config fragments, names in "
+					    "guest-kernel/fragments/ (e.g. [base, isolation, tracing, 9p]) or paths");
+			for (size_t j = 0; frags && json_object_is_type(frags, json_type_array) &&
+			     j < json_object_array_length(frags); j++) {
+				const char *fr = json_object_get_string(json_object_array_get_idx(frags, j));
+				char rel[PATH_MAX];
+
+				if (!strchr(fr, '/'))
+					snprintf(rel, sizeof(rel), "guest-kernel/fragments/%s.config", fr);
+				else
+					snprintf(rel, sizeof(rel), "%s", fr);
+				if (!path_exists(c, rel, 0, abs, sizeof(abs))) {
+					char ff[160];
+
+					snprintf(ff, sizeof(ff), "%s[%zu]", f, j);
+					field_error(c, ff, "config fragment '%s' not found (looked for %s)", fr, rel);
+				}
+				json_object_array_add(fl, json_object_new_string(abs));
+			}
+			json_object_object_add(r, "fragments", fl);
+		}
+		json_object_array_add(out, r);
+	}
+	return out;
+}
+
+static struct json_object *check_guest(struct ctx *c, struct json_object *root,
+				       struct ib_cpuset *iso, struct ib_cpuset *hk)
+{
+	static const char *const keys[] = { "vcpus", "housekeeping", "isolated", "memory_mib",
+					    "accel", "host_cpus", "emulator_cpus", "extra_cmdline", NULL };
+	struct json_object *g = get(root, "guest"), *r = json_object_new_object();
+	char buf[256];
+	long vcpus;
+	const char *accel;
+	int ok = 1;
+
+	if (!g || !json_object_is_type(g, json_type_object)) {
+		field_error(c, "guest", "is required: vcpus, housekeeping, isolated, memory_mib, accel");
+		return r;
+	}
+	check_keys(c, g, "guest", keys);
+	vcpus = get_int(c, g, "vcpus", "guest.vcpus", 4, 2, IB_MAX_CPUS);
+	ok &= get_cpus(c, g, "housekeeping", "guest.housekeeping", hk) == 0;
+	ok &= get_cpus(c, g, "isolated", "guest.isolated", iso) == 0;
+	if (ok) {
+		if (ib_cpuset_intersects(iso, hk))
+			field_error(c, "guest.isolated", "overlaps guest.housekeeping; a vCPU is either "
+				    "isolated or housekeeping");
+		if (ib_cpuset_max(hk) >= vcpus)
+			field_error(c, "guest.housekeeping", "names vCPU %d but guest.vcpus is %ld "
+				    "(vCPUs are 0..%ld)", ib_cpuset_max(hk), vcpus, vcpus - 1);
+		if (ib_cpuset_max(iso) >= vcpus)
+			field_error(c, "guest.isolated", "names vCPU %d but guest.vcpus is %ld "
+				    "(vCPUs are 0..%ld)", ib_cpuset_max(iso), vcpus, vcpus - 1);
+		if (!ib_cpuset_test(hk, 0))
+			field_error(c, "guest.housekeeping", "must include vCPU 0 (the boot CPU "
+				    "cannot be nohz_full)");
+	}
+	json_object_object_add(r, "vcpus", json_object_new_int(vcpus));
+	ib_cpuset_format(hk, buf, sizeof(buf));
+	json_object_object_add(r, "housekeeping", json_object_new_string(buf));
+	ib_cpuset_format(iso, buf, sizeof(buf));
+	json_object_object_add(r, "isolated", json_object_new_string(buf));
+	json_object_object_add(r, "memory_mib", json_object_new_int(
+		get_int(c, g, "memory_mib", "guest.memory_mib", 2048, 512, 1024 * 1024)));
+	accel = get_string(c, g, "accel", "guest.accel", "auto");
+	if (!in_list(accel, accels))
+		field_error(c, "guest.accel", "unknown value '%s' (use auto, kvm or tcg)", accel);
+	json_object_object_add(r, "accel", json_object_new_string(accel));
+	{
+		const char *hc = get_string(c, g, "host_cpus", "guest.host_cpus", "auto");
+		const char *ec = get_string(c, g, "emulator_cpus", "guest.emulator_cpus", "auto");
+		struct ib_cpuset hs;
+		char err[160];
+
+		if (strcmp(hc, "auto") && ib_cpuset_parse(hc, &hs, err, sizeof(err)) < 0)
+			field_error(c, "guest.host_cpus", "%s (or write auto)", err);
+		else if (strcmp(hc, "auto") && ib_cpuset_count(&hs) < (unsigned int)vcpus)
+			field_error(c, "guest.host_cpus", "lists %u host CPUs for %ld vCPUs; give one "
+				    "per vCPU or write auto", ib_cpuset_count(&hs), vcpus);
+		if (strcmp(ec, "auto") && ib_cpuset_parse(ec, &hs, err, sizeof(err)) < 0)
+			field_error(c, "guest.emulator_cpus", "%s (or write auto)", err);
+		json_object_object_add(r, "host_cpus", json_object_new_string(hc));
+		json_object_object_add(r, "emulator_cpus", json_object_new_string(ec));
+	}
+	json_object_object_add(r, "extra_cmdline", json_object_new_string(
+		get_string(c, g, "extra_cmdline", "guest.extra_cmdline", "")));
+	return r;
+}
+
+static struct json_object *check_cases(struct ctx *c, struct json_object *root)
+{
+	static const char *const keys[] = { "name", "kind", "noise", "provokers", "collectors",
+					    "entry", "oslat", NULL };
+	struct json_object *v = get(root, "cases"), *out = json_object_new_array();
+	char kinds[128];
+
+	join(kinds, sizeof(kinds), case_kinds);
+	if (!v || !json_object_is_type(v, json_type_array) || !json_object_array_length(v)) {
+		field_error(c, "cases", "is required: a list of cases, each with name and kind (%s)", kinds);
+		return out;
+	}
+	for (size_t i = 0; i < json_object_array_length(v); i++) {
+		struct json_object *k = json_object_array_get_idx(v, i), *r, *pv, *pl, *sub;
+		char f[128], w[64];
+		const char *name, *kind;
+
+		snprintf(w, sizeof(w), "cases[%zu]", i);
+		if (!json_object_is_type(k, json_type_object)) {
+			field_error(c, w, "must be a mapping with name and kind");
+			continue;
+		}
+		check_keys(c, k, w, keys);
+		r = json_object_new_object();
+		snprintf(f, sizeof(f), "%s.kind", w);
+		kind = get_string(c, k, "kind", f, NULL);
+		if (!kind || !in_list(kind, case_kinds))
+			field_error(c, f, "unknown case '%s' (use one of: %s)", kind ? kind : "", kinds);
+		snprintf(f, sizeof(f), "%s.name", w);
+		name = get_string(c, k, "name", f, kind);
+		if (!name || !*name || strchr(name, '/') || strchr(name, ' '))
+			field_error(c, f, "must be a word without '/' or spaces");
+		json_object_object_add(r, "name", json_object_new_string(name ? name : "?"));
+		json_object_object_add(r, "kind", json_object_new_string(kind ? kind : "?"));
+		snprintf(f, sizeof(f), "%s.noise", w);
+		json_object_object_add(r, "noise", string_list(c, k, "noise", f, noise_kinds));
+		snprintf(f, sizeof(f), "%s.collectors", w);
+		json_object_object_add(r, "collectors", string_list(c, k, "collectors", f, collector_kinds));
+		pl = json_object_new_array();
+		pv = get(k, "provokers");
+		snprintf(f, sizeof(f), "%s.provokers", w);
+		if (pv && !json_object_is_type(pv, json_type_array))
+			field_error(c, f, "must be a list of {kind, rate}");
+		for (size_t j = 0; pv && json_object_is_type(pv, json_type_array) &&
+		     j < json_object_array_length(pv); j++) {
+			static const char *const pkeys[] = { "kind", "rate", NULL };
+			struct json_object *p = json_object_array_get_idx(pv, j), *pr = json_object_new_object();
+			char pw[96], pf[128], list[128];
+			const char *pk;
+
+			snprintf(pw, sizeof(pw), "%s[%zu]", f, j);
+			check_keys(c, p, pw, pkeys);
+			snprintf(pf, sizeof(pf), "%s.kind", pw);
+			pk = get_string(c, p, "kind", pf, NULL);
+			join(list, sizeof(list), provoker_kinds);
+			if (!pk || !in_list(pk, provoker_kinds))
+				field_error(c, pf, "unknown provoker '%s' (use one of: %s)", pk ? pk : "", list);
+			snprintf(pf, sizeof(pf), "%s.rate", pw);
+			json_object_object_add(pr, "kind", json_object_new_string(pk ? pk : "?"));
+			json_object_object_add(pr, "rate", json_object_new_int(
+				get_int(c, p, "rate", pf, 10, 1, 100000)));
+			json_object_array_add(pl, pr);
+		}
+		json_object_object_add(r, "provokers", pl);
+		sub = get(k, "entry");
+		{
+			static const char *const ekeys[] = { "rates", "kind", NULL };
+			struct json_object *e = json_object_new_object();
+			const char *rates, *ek;
+			char list[64];
+
+			snprintf(f, sizeof(f), "%s.entry", w);
+			check_keys(c, sub, f, ekeys);
+			snprintf(f, sizeof(f), "%s.entry.rates", w);
+			rates = get_string(c, sub, "rates", f, "1000,10000,100000,max");
+			{
+				char *dup = strdup(rates), *save = NULL;
+
+				for (char *t = strtok_r(dup, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+					char *end;
+					long n = strtol(t, &end, 10);
+
+					if (!strcmp(t, "max"))
+						continue;
+					if (*end == 'k') {
+						n *= 1000;
+						end++;
+					}
+					if (*end || n < 1 || n > 10000000)
+						field_error(c, f, "'%s' is not a rate; write entries per second "
+							    "1..10000000 or max, comma-separated (e.g. 1000,10k,max)", t);
+				}
+				free(dup);
+			}
+			snprintf(f, sizeof(f), "%s.entry.kind", w);
+			ek = get_string(c, sub, "kind", f, "getpid");
+			join(list, sizeof(list), entry_kinds);
+			if (!in_list(ek, entry_kinds))
+				field_error(c, f, "unknown entry kind '%s' (use one of: %s)", ek, list);
+			json_object_object_add(e, "rates", json_object_new_string(rates));
+			json_object_object_add(e, "kind", json_object_new_string(ek));
+			json_object_object_add(r, "entry", e);
+		}
+		sub = get(k, "oslat");
+		{
+			static const char *const okeys[] = { "buckets", "bucket_width_ns", NULL };
+			struct json_object *o = json_object_new_object();
+
+			snprintf(f, sizeof(f), "%s.oslat", w);
+			check_keys(c, sub, f, okeys);
+			snprintf(f, sizeof(f), "%s.oslat.buckets", w);
+			json_object_object_add(o, "buckets", json_object_new_int(
+				get_int(c, sub, "buckets", f, 2048, 1, 2048)));
+			snprintf(f, sizeof(f), "%s.oslat.bucket_width_ns", w);
+			json_object_object_add(o, "bucket_width_ns", json_object_new_int(
+				get_int(c, sub, "bucket_width_ns", f, 1000, 1, 1000000)));
+			json_object_object_add(r, "oslat", o);
+		}
+		for (size_t j = 0; j < i; j++) {
+			const char *other = get_string(c, json_object_array_get_idx(v, j), "name", f, "");
+
+			if (name && !strcmp(other, name))
+				field_error(c, w, "case name '%s' is used by cases[%zu] too", name, j);
+		}
+		json_object_array_add(out, r);
+	}
+	return out;
+}
+
+static struct json_object *resolve(struct ctx *c, struct json_object *root)
+{
+	static const char *const keys[] = { "name", "description", "kernels", "guest", "cases",
+					    "duration", "warmup", "repetitions", "timeout", "gates", NULL };
+	struct json_object *out = json_object_new_object(), *kernels, *cases, *guest, *runs;
+	struct ib_cpuset iso, hk;
+	const char *name;
+	double duration, warmup, timeout;
+	long reps;
+	char buf[128];
+
+	if (!json_object_is_type(root, json_type_object)) {
+		field_error(c, "(top level)", "must be a mapping of name, kernels, guest, cases, ...");
+		return out;
+	}
+	check_keys(c, root, "", keys);
+	name = get_string(c, root, "name", "name", "campaign");
+	if (strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != strlen(name))
+		field_error(c, "name", "may only hold letters, digits, '.', '_' and '-'");
+	json_object_object_add(out, "name", json_object_new_string(name));
+	json_object_object_add(out, "description", json_object_new_string(
+		get_string(c, root, "description", "description", "")));
+	kernels = check_kernels(c, root);
+	guest = check_guest(c, root, &iso, &hk);
+	cases = check_cases(c, root);
+	duration = get_duration(c, root, "duration", "duration", 30, 1, 7 * 86400);
+	warmup = get_duration(c, root, "warmup", "warmup", 3, 0, 3600);
+	reps = get_int(c, root, "repetitions", "repetitions", 1, 1, 1000);
+	/* Boot, warm-up, measurement (tools add calibration), shutdown. */
+	timeout = get_duration(c, root, "timeout", "timeout", 120 + warmup + 2 * duration,
+			       10, 8 * 86400);
+	if (timeout < duration + warmup)
+		field_error(c, "timeout", "is %g s, shorter than warmup + duration (%g s); "
+			    "leave it out or make it longer", timeout, duration + warmup);
+	json_object_object_add(out, "kernels", kernels);
+	json_object_object_add(out, "guest", guest);
+	json_object_object_add(out, "cases", cases);
+	json_object_object_add(out, "duration_s", json_object_new_double(duration));
+	json_object_object_add(out, "warmup_s", json_object_new_double(warmup));
+	json_object_object_add(out, "repetitions", json_object_new_int(reps));
+	json_object_object_add(out, "timeout_s", json_object_new_double(timeout));
+	if (get(root, "gates"))
+		json_object_object_add(out, "gates", json_object_get(get(root, "gates")));
+
+	/* The run matrix: repetitions outermost, so an interrupted campaign
+	 * still has every kernel and case at least once. */
+	runs = json_object_new_array();
+	for (long rep = 1; rep <= reps; rep++) {
+		for (size_t ci = 0; ci < json_object_array_length(cases); ci++) {
+			for (size_t ki = 0; ki < json_object_array_length(kernels); ki++) {
+				struct json_object *k = json_object_array_get_idx(kernels, ki);
+				struct json_object *cs = json_object_array_get_idx(cases, ci);
+				struct json_object *run = json_object_new_object(), *job = json_object_new_object();
+				const char *kn = json_object_get_string(get(k, "name"));
+				const char *cn = json_object_get_string(get(cs, "name"));
+
+				snprintf(buf, sizeof(buf), "%s/%s/rep%ld", kn, cn, rep);
+				json_object_object_add(run, "id", json_object_new_string(buf));
+				snprintf(buf, sizeof(buf), "%s-%s-rep%ld", kn, cn, rep);
+				json_object_object_add(run, "slug", json_object_new_string(buf));
+				json_object_object_add(run, "kernel", json_object_new_string(kn));
+				json_object_object_add(run, "case", json_object_new_string(cn));
+				json_object_object_add(run, "repetition", json_object_new_int(rep));
+				json_object_object_add(job, "schema", json_object_new_int(1));
+				json_object_object_add(job, "run_id", json_object_new_string(
+					json_object_get_string(get(run, "id"))));
+				json_object_object_add(job, "kernel", json_object_new_string(kn));
+				json_object_object_add(job, "case", json_object_get(get(cs, "kind")));
+				json_object_object_add(job, "case_name", json_object_new_string(cn));
+				json_object_object_add(job, "duration_s", json_object_new_double(duration));
+				json_object_object_add(job, "warmup_s", json_object_new_double(warmup));
+				json_object_object_add(job, "isolated", json_object_get(get(guest, "isolated")));
+				json_object_object_add(job, "housekeeping", json_object_get(get(guest, "housekeeping")));
+				json_object_object_add(job, "noise", json_object_get(get(cs, "noise")));
+				json_object_object_add(job, "provokers", json_object_get(get(cs, "provokers")));
+				json_object_object_add(job, "collectors", json_object_get(get(cs, "collectors")));
+				json_object_object_add(job, "oslat", json_object_get(get(cs, "oslat")));
+				json_object_object_add(job, "entry", json_object_get(get(cs, "entry")));
+				json_object_object_add(run, "job", job);
+				json_object_array_add(runs, run);
+			}
+		}
+	}
+	json_object_object_add(out, "runs", runs);
+	return out;
+}
+
+/*
+ * Map vCPUs to host CPUs as the libvirt real-time recipe does: emulator
+ * threads on the first host CPU, then one host CPU per vCPU. A host with
+ * fewer CPUs than vCPUs + 1 is oversubscribed: the housekeeping vCPUs share
+ * the emulator's CPU and the isolated vCPUs are spread over the others, so
+ * an isolated vCPU never shares a host CPU with the emulator threads.
+ */
+static int pin_plan(const struct ib_cpuset *host, const struct ib_cpuset *hk, int vcpus,
+		    const char *emulator, struct json_object **out, char *err, size_t errlen)
+{
+	int ncpu = ib_cpuset_count(host), first = ib_cpuset_next(host, 0);
+	struct json_object *o = json_object_new_object(), *pins = json_object_new_array();
+	int oversub = ncpu < vcpus + 1;
+	char buf[64];
+	int slot = 0;
+
+	if (ncpu < 1) {
+		snprintf(err, errlen, "no host CPUs to pin to");
+		json_object_put(o);
+		json_object_put(pins);
+		return -1;
+	}
+	for (int v = 0; v < vcpus; v++) {
+		int cpu;
+
+		if (!oversub) {
+			cpu = ib_cpuset_next(host, first + 1);
+			for (int k = 0; k < v; k++)
+				cpu = ib_cpuset_next(host, cpu + 1);
+		} else if (ncpu == 1 || ib_cpuset_test(hk, v)) {
+			cpu = first;
+		} else {
+			/* Isolated vCPUs round-robin over the CPUs after the first. */
+			int idx = 1 + slot++ % (ncpu - 1);
+
+			cpu = first;
+			for (int k = 0; k < idx; k++)
+				cpu = ib_cpuset_next(host, cpu + 1);
+		}
+		json_object_array_add(pins, json_object_new_int(cpu));
+	}
+	json_object_object_add(o, "vcpu_host_cpus", pins);
+	if (emulator && strcmp(emulator, "auto"))
+		snprintf(buf, sizeof(buf), "%s", emulator);
+	else
+		snprintf(buf, sizeof(buf), "%d", first);
+	json_object_object_add(o, "emulator_cpus", json_object_new_string(buf));
+	json_object_object_add(o, "oversubscribed", json_object_new_boolean(oversub));
+	json_object_object_add(o, "host_cpus_used", json_object_new_int(ncpu));
+	*out = o;
+	return 0;
+}
+
+static int cmd_pin(int argc, char **argv)
+{
+	const char *host_cpus = "auto", *emulator = "auto", *hk_s = NULL;
+	struct ib_cpuset host, hk;
+	struct json_object *plan;
+	char err[256], online[256];
+	int vcpus = 0;
+
+	for (int i = 0; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--vcpus"))
+			vcpus = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--housekeeping"))
+			hk_s = argv[i + 1];
+		else if (!strcmp(argv[i], "--host-cpus"))
+			host_cpus = argv[i + 1];
+		else if (!strcmp(argv[i], "--emulator-cpus"))
+			emulator = argv[i + 1];
+		else {
+			fprintf(stderr, "pin: unknown option '%s'\n", argv[i]);
+			return EXIT_BAD_CONFIG;
+		}
+	}
+	if (vcpus < 1 || vcpus > IB_MAX_CPUS || !hk_s) {
+		fprintf(stderr, "pin: --vcpus N (1..%d) and --housekeeping LIST are required\n",
+			IB_MAX_CPUS);
+		return EXIT_BAD_CONFIG;
+	}
+	if (ib_cpuset_parse(hk_s, &hk, err, sizeof(err)) < 0) {
+		fprintf(stderr, "pin: --housekeeping: %s\n", err);
+		return EXIT_BAD_CONFIG;
+	}
+	if (!strcmp(host_cpus, "auto")) {
+		FILE *f = fopen("/sys/devices/system/cpu/online", "r");
+
+		if (!f || !fgets(online, sizeof(online), f)) {
+			fprintf(stderr, "pin: cannot read /sys/devices/system/cpu/online\n");
+			return 1;
+		}
+		fclose(f);
+		online[strcspn(online, "\n")] = '\0';
+		host_cpus = online;
+	}
+	if (ib_cpuset_parse(host_cpus, &host, err, sizeof(err)) < 0) {
+		fprintf(stderr, "pin: --host-cpus: %s\n", err);
+		return EXIT_BAD_CONFIG;
+	}
+	if (pin_plan(&host, &hk, vcpus, emulator, &plan, err, sizeof(err)) < 0) {
+		fprintf(stderr, "pin: %s\n", err);
+		return 1;
+	}
+	printf("%s\n", json_object_to_json_string_ext(plan, JSON_C_TO_STRING_PLAIN));
+	json_object_put(plan);
+	return 0;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: isolbench-config check CAMPAIGN.yml\n"
+		"       isolbench-config resolve CAMPAIGN.yml [--out FILE] [--root DIR]\n"
+		"       isolbench-config pin --vcpus N --housekeeping LIST [--host-cpus auto|LIST]\n"
+		"                            [--emulator-cpus auto|LIST]\n"
+		"\n"
+		"  check     validate every field; exit 0 when the file is good\n"
+		"  resolve   validate, then write the resolved campaign (defaults filled in,\n"
+		"            run matrix with each run's job spec) as JSON to FILE or stdout\n"
+		"  --root    folder relative paths start from (default: the current folder)\n"
+		"  pin       print the vCPU -> host CPU plan (JSON) for this host\n"
+		"\n"
+		"exit status: 0 good, 2 bad config or usage, 1 could not write the output\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "root", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ctx c = { .root = "." };
+	const char *out = NULL, *cmd;
+	struct json_object *root, *resolved;
+	char err[512];
+	int opt;
+
+	if (argc > 1 && !strcmp(argv[1], "pin"))
+		return cmd_pin(argc - 2, argv + 2);
+	while ((opt = getopt_long(argc, argv, "o:r:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'o': out = optarg; break;
+		case 'r': c.root = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EXIT_BAD_CONFIG;
+		}
+	}
+	if (argc - optind != 2 || (strcmp(argv[optind], "check") && strcmp(argv[optind], "resolve"))) {
+		usage(stderr);
+		return EXIT_BAD_CONFIG;
+	}
+	cmd = argv[optind];
+	c.file = argv[optind + 1];
+	root = ib_yaml_load(c.file, err, sizeof(err));
+	if (!root) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_BAD_CONFIG;
+	}
+	resolved = resolve(&c, root);
+	if (c.errors) {
+		fprintf(stderr, "%s: %d problem%s; nothing was started\n", c.file, c.errors,
+			c.errors == 1 ? "" : "s");
+		return EXIT_BAD_CONFIG;
+	}
+	if (!strcmp(cmd, "resolve")) {
+		const char *s = json_object_to_json_string_ext(resolved,
+			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+		FILE *f = out ? fopen(out, "w") : stdout;
+
+		if (!f || fprintf(f, "%s\n", s) < 0 || (out && fclose(f))) {
+			fprintf(stderr, "cannot write %s: %s\n", out ? out : "stdout", strerror(errno));
+			return 1;
+		}
+	} else {
+		printf("%s: ok (%zu runs)\n", c.file,
+		       json_object_array_length(json_object_object_get(resolved, "runs")));
+	}
+	json_object_put(resolved);
+	json_object_put(root);
+	return 0;
+}
