@@ -74,7 +74,7 @@ $(SANBUILD)/tests/$(1): $($(1)_SRCS:%.c=$(SANBUILD)/%.o) $(LIB_SAN_OBJS)
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call test_rule,$(t))))
 
-unit-bins: $(addprefix $(SANBUILD)/tests/,$(UNIT_TESTS)) host
+unit-bins: $(addprefix $(SANBUILD)/tests/,$(UNIT_TESTS)) host guest
 
 deps:
 	scripts/install-deps

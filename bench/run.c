@@ -194,10 +194,11 @@ static int pin_self(const struct ib_cpuset *cpus)
 
 static int start_task(struct task *t)
 {
-	char errname[96];
+	char errname[PATH_MAX], outname[PATH_MAX];
 	pid_t pid;
 
 	snprintf(errname, sizeof(errname), "%s/%s.stderr", R.results, t->name);
+	snprintf(outname, sizeof(outname), "%s/%s.stdout", R.results, t->name);
 	pid = fork();
 	if (pid < 0) {
 		record_error("fork for %s: %s", t->name, strerror(errno));
@@ -205,16 +206,17 @@ static int start_task(struct task *t)
 	}
 	if (pid == 0) {
 		int fd = open(errname, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		int ofd = open(outname, O_WRONLY | O_CREAT | O_APPEND, 0644);
 		int devnull = open("/dev/null", O_RDWR);
 
 		/* Own process group: stopping it reaches children of children. */
 		setpgid(0, 0);
 		if (pin_self(&t->cpus) < 0)
 			dprintf(fd, "isolbench-run: sched_setaffinity: %s\n", strerror(errno));
-		if (devnull >= 0) {
+		if (devnull >= 0)
 			dup2(devnull, 0);
-			dup2(devnull, 1);
-		}
+		if (ofd >= 0)
+			dup2(ofd, 1);
 		if (fd >= 0)
 			dup2(fd, 2);
 		signal(SIGTERM, SIG_DFL);
@@ -522,7 +524,7 @@ static struct task *add_measurement(void)
 			return NULL;
 		snprintf(t->out_file, sizeof(t->out_file), "oslat.json");
 		arg(t, "oslat"); arg(t, "-c"); arg(t, "%s", iso); arg(t, "-C"); arg(t, "%s", hk0);
-		arg(t, "-D"); arg(t, "%ds", (int)j->duration_s);
+		arg(t, "-D"); arg(t, "%d", (int)j->duration_s);
 		arg(t, "-b"); arg(t, "%d", j->oslat_buckets);
 		arg(t, "-W"); arg(t, "%d", j->oslat_bucket_width_ns);
 		arg(t, "-q"); arg(t, "--json=%s", path_in(t->out_file));
@@ -547,6 +549,41 @@ static struct task *add_measurement(void)
 
 /* --- the record --------------------------------------------------------- */
 
+static void add_file_fact(struct json_object *o, const char *key, const char *path)
+{
+	char buf[4096];
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0) {
+		json_object_object_add(o, key, NULL);
+		return;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		n = 0;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		n--;
+	buf[n] = '\0';
+	json_object_object_add(o, key, json_object_new_string(buf));
+}
+
+/* What the guest kernel says about itself: the isolation really in force. */
+static struct json_object *guest_facts(void)
+{
+	struct json_object *o = json_object_new_object();
+
+	add_file_fact(o, "release", "/proc/sys/kernel/osrelease");
+	add_file_fact(o, "cmdline", "/proc/cmdline");
+	add_file_fact(o, "nohz_full", "/sys/devices/system/cpu/nohz_full");
+	add_file_fact(o, "isolated", "/sys/devices/system/cpu/isolated");
+	add_file_fact(o, "online", "/sys/devices/system/cpu/online");
+	add_file_fact(o, "clocksource", "/sys/devices/system/clocksource/clocksource0/current_clocksource");
+	add_file_fact(o, "clockevent", "/sys/devices/system/clockevents/clockevent0/current_device");
+	return o;
+}
+
 static void write_record(const char *status, double t_measure_start, double t_measure_end)
 {
 	struct json_object *rec = json_object_new_object();
@@ -562,6 +599,7 @@ static void write_record(const char *status, double t_measure_start, double t_me
 	json_object_object_add(rec, "isolated", json_object_new_string(buf));
 	ib_cpuset_format(&R.job.housekeeping, buf, sizeof(buf));
 	json_object_object_add(rec, "housekeeping", json_object_new_string(buf));
+	json_object_object_add(rec, "guest", guest_facts());
 	json_object_object_add(rec, "measure_start_s", json_object_new_double(t_measure_start));
 	json_object_object_add(rec, "measure_end_s", json_object_new_double(t_measure_end));
 	json_object_object_add(rec, "total_s", json_object_new_double(now() - R.t0));
@@ -585,6 +623,8 @@ static void write_record(const char *status, double t_measure_start, double t_me
 			json_object_object_add(o, "output", json_object_new_string(t->out_file));
 		snprintf(buf, sizeof(buf), "%s.stderr", t->name);
 		json_object_object_add(o, "stderr", json_object_new_string(buf));
+		snprintf(buf, sizeof(buf), "%s.stdout", t->name);
+		json_object_object_add(o, "stdout", json_object_new_string(buf));
 		json_object_array_add(tasks, o);
 	}
 	json_object_object_add(rec, "tasks", tasks);

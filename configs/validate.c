@@ -476,7 +476,7 @@ static struct json_object *check_cases(struct ctx *c, struct json_object *root)
 			check_keys(c, sub, f, okeys);
 			snprintf(f, sizeof(f), "%s.oslat.buckets", w);
 			json_object_object_add(o, "buckets", json_object_new_int(
-				get_int(c, sub, "buckets", f, 2048, 1, 2048)));
+				get_int(c, sub, "buckets", f, 1024, 4, 1024)));
 			snprintf(f, sizeof(f), "%s.oslat.bucket_width_ns", w);
 			json_object_object_add(o, "bucket_width_ns", json_object_new_int(
 				get_int(c, sub, "bucket_width_ns", f, 1000, 1, 1000000)));

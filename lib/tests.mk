@@ -1,0 +1,5 @@
+# Unit tests of libisolbench's latency and interrupt pieces (cmocka).
+UNIT_TESTS += test_hist test_latency test_procirq
+test_hist_SRCS    := tests/unit/test_hist.c
+test_latency_SRCS := tests/unit/test_latency.c
+test_procirq_SRCS := tests/unit/test_procirq.c

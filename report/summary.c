@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * isolbench-summary: the short table printed at the end of a campaign.
+ *
+ *   isolbench-summary CAMPAIGN_DIR
+ *
+ * One line per run and isolated CPU: kernel, case, repetition, status,
+ * oslat max and p99 (ns), and the function-call (CAL) and TLB-shootdown
+ * (TLB) interrupts that CPU took during the run. A run that failed is shown
+ * with its first reason; its other numbers are shown where its files exist.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpulist.h"
+#include "latency.h"
+#include "procirq.h"
+
+struct row {
+	char slug[256];
+};
+
+static int cmp_rows(const void *a, const void *b)
+{
+	return strcmp(((const struct row *)a)->slug, ((const struct row *)b)->slug);
+}
+
+static const char *jstr(struct json_object *o, const char *key, const char *def)
+{
+	struct json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+		return def;
+	return json_object_get_string(v);
+}
+
+static void fmt_ns(char *buf, size_t len, double ns, int lower_bound)
+{
+	if (ns >= 1e6)
+		snprintf(buf, len, "%s%.2fms", lower_bound ? ">=" : "", ns / 1e6);
+	else if (ns >= 1e3)
+		snprintf(buf, len, "%s%.1fus", lower_bound ? ">=" : "", ns / 1e3);
+	else
+		snprintf(buf, len, "%s%.0fns", lower_bound ? ">=" : "", ns);
+}
+
+static void print_run(const char *dir, const char *slug, const struct ib_cpuset *iso)
+{
+	char path[PATH_MAX], err[512], cal[32], tlb[32];
+	struct json_object *run;
+	struct ib_lat_file *lat = NULL;
+	struct ib_irq_snap *before = NULL, *after = NULL;
+	struct ib_irq_diff *diff = NULL;
+	const char *status, *kernel, *cs, *reason = "";
+	int rep = 0, cpu;
+
+	snprintf(path, sizeof(path), "%s/runs/%s/run.json", dir, slug);
+	run = json_object_from_file(path);
+	status = jstr(run, "status", "unfinished");
+	kernel = jstr(run, "kernel", "?");
+	cs = jstr(run, "case", "?");
+	{
+		struct json_object *r;
+
+		if (run && json_object_object_get_ex(run, "reasons", &r) && json_object_array_length(r))
+			reason = json_object_get_string(json_object_array_get_idx(r, 0));
+	}
+	{
+		const char *p = strstr(slug, "-rep");
+
+		if (p)
+			rep = atoi(p + 4);
+	}
+	snprintf(path, sizeof(path), "%s/runs/%s/out/oslat.json", dir, slug);
+	lat = ib_lat_load_oslat(path, err, sizeof(err));
+	snprintf(path, sizeof(path), "%s/runs/%s/out/interrupts.before", dir, slug);
+	before = ib_irq_snap_load(path, err, sizeof(err));
+	snprintf(path, sizeof(path), "%s/runs/%s/out/interrupts.after", dir, slug);
+	after = ib_irq_snap_load(path, err, sizeof(err));
+	if (before && after)
+		diff = ib_irq_diff_compute(before, after, err, sizeof(err));
+
+	ib_cpuset_for_each(cpu, iso) {
+		char maxs[32] = "-", p99s[32] = "-";
+		const struct ib_lat_series *s = lat ? ib_lat_find(lat, cpu, 0) : NULL;
+
+		if (s) {
+			struct ib_hist_stats st;
+
+			if (ib_hist_stats(s->hist, &st) == 0) {
+				fmt_ns(maxs, sizeof(maxs), st.max, st.max_low);
+				fmt_ns(p99s, sizeof(p99s), st.p99.value, st.p99.in_overflow);
+			}
+		}
+		snprintf(cal, sizeof(cal), "-");
+		snprintf(tlb, sizeof(tlb), "-");
+		if (diff) {
+			uint64_t d;
+
+			if (ib_irqstat_cpu_delta(diff, IB_IRQ_CAL, cpu, &d) == 0)
+				snprintf(cal, sizeof(cal), "%llu", (unsigned long long)d);
+			if (ib_irqstat_cpu_delta(diff, IB_IRQ_TLB, cpu, &d) == 0)
+				snprintf(tlb, sizeof(tlb), "%llu", (unsigned long long)d);
+		}
+		printf("%-10s %-18s %3d %-8s %4d %12s %12s %8s %8s  %.60s\n", kernel, cs, rep, status,
+		       cpu, maxs, p99s, cal, tlb, reason);
+		reason = "";
+	}
+	ib_irq_diff_free(diff);
+	ib_irq_snap_free(before);
+	ib_irq_snap_free(after);
+	ib_lat_file_free(lat);
+	json_object_put(run);
+}
+
+int main(int argc, char **argv)
+{
+	char path[PATH_MAX], err[256];
+	struct json_object *campaign, *guest, *hosts = NULL;
+	struct ib_cpuset iso;
+	struct row *rows = NULL;
+	size_t nrows = 0;
+	struct dirent *d;
+	DIR *dir;
+
+	if (argc != 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fprintf(argc == 2 ? stdout : stderr, "usage: isolbench-summary CAMPAIGN_DIR\n");
+		return argc == 2 ? 0 : 2;
+	}
+	snprintf(path, sizeof(path), "%s/campaign.json", argv[1]);
+	campaign = json_object_from_file(path);
+	if (!campaign || !json_object_object_get_ex(campaign, "guest", &guest) ||
+	    ib_cpuset_parse(jstr(guest, "isolated", ""), &iso, err, sizeof(err)) < 0) {
+		fprintf(stderr, "isolbench-summary: %s is not a campaign folder (no readable campaign.json)\n",
+			argv[1]);
+		return 2;
+	}
+	snprintf(path, sizeof(path), "%s/runs", argv[1]);
+	dir = opendir(path);
+	while (dir && (d = readdir(dir))) {
+		if (d->d_name[0] == '.' || strstr(d->d_name, ".attempt-"))
+			continue;
+		rows = realloc(rows, (nrows + 1) * sizeof(*rows));
+		snprintf(rows[nrows++].slug, sizeof(rows->slug), "%s", d->d_name);
+	}
+	if (dir)
+		closedir(dir);
+	qsort(rows, nrows, sizeof(*rows), cmp_rows);
+
+	{
+		DIR *hd;
+
+		snprintf(path, sizeof(path), "%s/hosts", argv[1]);
+		hd = opendir(path);
+		while (hd && (d = readdir(hd))) {
+			char hp[PATH_MAX + 300];
+
+			if (!strstr(d->d_name, ".json"))
+				continue;
+			snprintf(hp, sizeof(hp), "%s/%s", path, d->d_name);
+			hosts = json_object_from_file(hp);
+			if (hosts)
+				printf("host %s: %s, accelerator %s, %s\n", jstr(hosts, "hostname", "?"),
+				       jstr(hosts, "host_cpu_model", "?"), jstr(hosts, "accel", "?"),
+				       jstr(hosts, "qemu", "?"));
+			if (hosts && !strcmp(jstr(hosts, "accel", ""), "tcg"))
+				printf("  TCG: latencies are emulated and say nothing about hardware; "
+				       "interrupt counts are real kernel behaviour.\n");
+			json_object_put(hosts);
+		}
+		if (hd)
+			closedir(hd);
+	}
+	printf("\n%-10s %-18s %3s %-8s %4s %12s %12s %8s %8s  %s\n", "kernel", "case", "rep", "status",
+	       "cpu", "oslat-max", "oslat-p99", "CAL", "TLB", "note");
+	{
+		size_t ok = 0;
+
+		for (size_t i = 0; i < nrows; i++) {
+			struct json_object *run;
+			char rp[PATH_MAX + 300];
+
+			print_run(argv[1], rows[i].slug, &iso);
+			snprintf(rp, sizeof(rp), "%s/runs/%s/run.json", argv[1], rows[i].slug);
+			run = json_object_from_file(rp);
+			ok += !strcmp(jstr(run, "status", ""), "ok");
+			json_object_put(run);
+		}
+		printf("\n%zu of %zu runs ok\n", ok, nrows);
+	}
+	free(rows);
+	json_object_put(campaign);
+	return 0;
+}
