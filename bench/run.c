@@ -63,6 +63,7 @@ struct runner {
 	double t0;
 	struct json_object *seen_isolated;	/* pid -> {comm, cpu, samples} */
 	struct json_object *errors;
+	struct json_object *warnings;
 	volatile sig_atomic_t stop;
 };
 
@@ -497,7 +498,7 @@ static void add_collector(const char *kind)
 		if (!t)
 			return;
 		snprintf(t->out_file, sizeof(t->out_file), "trace.dat");
-		arg(t, "trace-cmd"); arg(t, "record"); arg(t, "-q");
+		arg(t, "trace-cmd"); arg(t, "record");
 		arg(t, "-o"); arg(t, "%s", path_in(t->out_file));
 		arg(t, "-e"); arg(t, "ipi_send_cpumask"); arg(t, "-f"); arg(t, "cpumask & CPUS{%s}", iso);
 		arg(t, "-e"); arg(t, "ipi_send_cpu"); arg(t, "-f"); arg(t, "cpu & CPUS{%s}", iso);
@@ -639,6 +640,7 @@ static void write_record(const char *status, double t_measure_start, double t_me
 	}
 	json_object_object_add(rec, "user_tasks_seen_on_isolated", seen);
 	json_object_object_add(rec, "errors", json_object_get(R.errors));
+	json_object_object_add(rec, "warnings", json_object_get(R.warnings));
 	if (write_json_atomic("job-record.json", rec) < 0)
 		logmsg("cannot write job-record.json: %s", strerror(errno));
 	json_object_put(rec);
@@ -658,6 +660,7 @@ int main(int argc, char **argv)
 	R.t0 = now();
 	R.results = argv[2];
 	R.errors = json_object_new_array();
+	R.warnings = json_object_new_array();
 	R.seen_isolated = json_object_new_object();
 	if (ib_job_load(argv[1], &R.job, err, sizeof(err)) < 0) {
 		logmsg("bad job spec: %s", err);
@@ -727,10 +730,19 @@ int main(int argc, char **argv)
 
 		/* Noise and provokers are stopped by us; only the tools that end by
 		 * themselves must exit 0. */
-		if ((t->role == ROLE_MEASURE && t->exit_status != 0) ||
-		    (t->starts == 0))
+		/* Exit 3 is the tools' "results untrustworthy" (e.g. the asked
+		 * rate was not reached): the output is kept, with a warning. */
+		if (t->role == ROLE_MEASURE && t->exit_status == 3) {
+			char w[256];
+
+			snprintf(w, sizeof(w), "%s: results untrustworthy (exit 3), see %s.stderr",
+				 t->name, t->name);
+			logmsg("warning: %s", w);
+			json_object_array_add(R.warnings, json_object_new_string(w));
+		} else if ((t->role == ROLE_MEASURE && t->exit_status != 0) || t->starts == 0) {
 			record_error("%s failed (exit status %d, see %s.stderr)", t->name,
 				     t->exit_status, t->name);
+		}
 		if (t->out_file[0] && access(path_in(t->out_file), F_OK) != 0)
 			record_error("%s wrote no %s", t->name, t->out_file);
 	}

@@ -5,8 +5,10 @@
  *   isolbench-summary CAMPAIGN_DIR
  *
  * One line per run and isolated CPU: kernel, case, repetition, status,
- * oslat max and p99 (ns), and the function-call (CAL) and TLB-shootdown
- * (TLB) interrupts that CPU took during the run. A run that failed is shown
+ * max and p99 of the run's latency (oslat's gaps; for the bad case, the
+ * cost of one kernel entry at the fastest rate of the sweep), and the
+ * function-call (CAL) and TLB-shootdown (TLB) interrupts that CPU took
+ * during the run. A run that failed is shown
  * with its first reason; its other numbers are shown where its files exist.
  */
 #include <dirent.h>
@@ -69,6 +71,9 @@ static void print_run(const char *dir, const char *slug, const struct ib_cpuset 
 
 		if (run && json_object_object_get_ex(run, "reasons", &r) && json_object_array_length(r))
 			reason = json_object_get_string(json_object_array_get_idx(r, 0));
+		else if (run && json_object_object_get_ex(run, "warnings", &r) &&
+			 json_object_array_length(r))
+			reason = json_object_get_string(json_object_array_get_idx(r, 0));
 	}
 	{
 		const char *p = strstr(slug, "-rep");
@@ -78,6 +83,11 @@ static void print_run(const char *dir, const char *slug, const struct ib_cpuset 
 	}
 	snprintf(path, sizeof(path), "%s/runs/%s/out/oslat.json", dir, slug);
 	lat = ib_lat_load_oslat(path, err, sizeof(err));
+	if (!lat) {
+		/* The bad case: per-entry cost instead of oslat's gaps. */
+		snprintf(path, sizeof(path), "%s/runs/%s/out/entry.json", dir, slug);
+		lat = ib_lat_load_entry(path, err, sizeof(err));
+	}
 	snprintf(path, sizeof(path), "%s/runs/%s/out/interrupts.before", dir, slug);
 	before = ib_irq_snap_load(path, err, sizeof(err));
 	snprintf(path, sizeof(path), "%s/runs/%s/out/interrupts.after", dir, slug);
@@ -87,8 +97,15 @@ static void print_run(const char *dir, const char *slug, const struct ib_cpuset 
 
 	ib_cpuset_for_each(cpu, iso) {
 		char maxs[32] = "-", p99s[32] = "-";
-		const struct ib_lat_series *s = lat ? ib_lat_find(lat, cpu, 0) : NULL;
+		const struct ib_lat_series *s = NULL;
 
+		/* oslat: the CPU's series; entry: its "as fast as possible" rate
+		 * (target 0) or else the last rate of the sweep. */
+		for (size_t i = 0; lat && i < lat->n; i++)
+			if (lat->series[i].cpu == cpu &&
+			    (!s || lat->tool != IB_LAT_ENTRY || lat->series[i].target_rate == 0 ||
+			     s->target_rate != 0))
+				s = &lat->series[i];
 		if (s) {
 			struct ib_hist_stats st;
 
@@ -177,7 +194,7 @@ int main(int argc, char **argv)
 			closedir(hd);
 	}
 	printf("\n%-10s %-18s %3s %-8s %4s %12s %12s %8s %8s  %s\n", "kernel", "case", "rep", "status",
-	       "cpu", "oslat-max", "oslat-p99", "CAL", "TLB", "note");
+	       "cpu", "max", "p99", "CAL", "TLB", "note");
 	{
 		size_t ok = 0;
 
