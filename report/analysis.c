@@ -1,0 +1,868 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The numbers of isolbench-report, computed once from the loaded campaigns:
+ * IPI counts per callback, oslat statistics, the entry-cost curve, the
+ * run-by-run comparisons and the break-even rate. Nothing here writes.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+static const char *const deferrable_callbacks[] = {
+	"do_sync_core", "do_flush_tlb_all", "do_kernel_range_flush", NULL,
+};
+
+bool rp_deferrable(const char *callback)
+{
+	size_t len = strcspn(callback, "+");
+
+	for (int i = 0; deferrable_callbacks[i]; i++)
+		if (strlen(deferrable_callbacks[i]) == len &&
+		    !strncmp(callback, deferrable_callbacks[i], len))
+			return true;
+	return false;
+}
+
+bool rp_run_on_side(const struct rp_run *r, const struct rp_side *s)
+{
+	return r->camp == s->camp && !strcmp(r->kernel, s->kernel);
+}
+
+static void push(double **arr, size_t *n, double v)
+{
+	*arr = realloc(*arr, (*n + 1) * sizeof(**arr));
+	(*arr)[(*n)++] = v;
+}
+
+/* Every run of side @s, across the campaign(s): a flat iteration helper. */
+#define for_each_side_run(a, s, r)						\
+	for (size_t _i = 0; _i < (a)->side[s].camp->nruns; _i++)		\
+		if (((r) = &(a)->side[s].camp->runs[_i]),			\
+		    rp_run_on_side((r), &(a)->side[s]))
+
+/* Minutes a run's counts cover: the collector's window, else the run's. */
+static double run_minutes(const struct rp_run *r, struct json_object *ipi)
+{
+	double s = rp_jnum(ipi, "duration_s", 0);
+
+	if (!(s > 0))
+		s = r->window_s;
+	if (!(s > 0))
+		s = r->camp->duration_s;
+	return s > 0 ? s / 60.0 : NAN;
+}
+
+/* --- IPIs ------------------------------------------------------------ */
+
+static struct rp_ipi_row *ipi_row(struct rp_ipi_case *ic, const char *name)
+{
+	size_t len = strcspn(name, "+");
+	struct rp_ipi_row *row;
+
+	for (size_t i = 0; i < ic->nrows; i++)
+		if (strlen(ic->rows[i].name) == len && !strncmp(ic->rows[i].name, name, len))
+			return &ic->rows[i];
+	ic->rows = realloc(ic->rows, (ic->nrows + 1) * sizeof(*ic->rows));
+	row = &ic->rows[ic->nrows++];
+	memset(row, 0, sizeof(*row));
+	row->name = strndup(name, len);
+	row->deferrable = rp_deferrable(name);
+	return row;
+}
+
+static struct rp_ct_row *ct_row(struct rp_ipi_case *ic, const char *type)
+{
+	for (size_t i = 0; i < ic->nct; i++)
+		if (!strcmp(ic->ct[i].type, type))
+			return &ic->ct[i];
+	ic->ct = realloc(ic->ct, (ic->nct + 1) * sizeof(*ic->ct));
+	memset(&ic->ct[ic->nct], 0, sizeof(*ic->ct));
+	ic->ct[ic->nct].type = rp_strdup(type);
+	return &ic->ct[ic->nct++];
+}
+
+/* A {"cpu": count} object summed over @iso (every CPU when @iso is NULL). */
+static double per_cpu_sum(struct json_object *o, const struct ib_cpuset *iso)
+{
+	double sum = 0;
+
+	if (!o || !json_object_is_type(o, json_type_object))
+		return 0;
+	json_object_object_foreach(o, key, val) {
+		char *end;
+		long cpu = strtol(key, &end, 10);
+
+		if (*end || cpu < 0 || cpu >= IB_MAX_CPUS)
+			continue;
+		if (iso && !ib_cpuset_test(iso, (unsigned int)cpu))
+			continue;
+		if (json_object_is_type(val, json_type_int) || json_object_is_type(val, json_type_double))
+			sum += json_object_get_double(val);
+	}
+	return sum;
+}
+
+static double per_cpu_get(struct json_object *o, int cpu)
+{
+	char key[16];
+
+	snprintf(key, sizeof(key), "%d", cpu);
+	return rp_jnum(o, key, 0);
+}
+
+static double irq_sum(const struct rp_run *r, enum ib_irq_kind kind)
+{
+	const struct ib_irq_delta_row *row = r->irq ? ib_irq_diff_kind(r->irq, kind) : NULL;
+	uint64_t sum;
+
+	if (!row || ib_irq_diff_row_sum(r->irq, row, &r->iso, &sum) < 0)
+		return NAN;
+	return (double)sum;
+}
+
+static double irq_cpu(const struct rp_run *r, enum ib_irq_kind kind, int cpu)
+{
+	uint64_t d;
+
+	if (!r->irq || ib_irqstat_cpu_delta(r->irq, kind, (unsigned int)cpu, &d) < 0)
+		return NAN;
+	return (double)d;
+}
+
+static void add_or_nan(double *acc, double v)
+{
+	if (isnan(*acc))
+		*acc = v;
+	else if (!isnan(v))
+		*acc += v;
+}
+
+static void ipi_from_trace(struct rp_ipi_case *ic, int s, const struct rp_run *r)
+{
+	struct json_object *pc = rp_jget(r->ipi, "per_callback", json_type_array);
+	struct json_object *recv = rp_jget(r->ipi, "received", json_type_object);
+	struct json_object *ct = rp_jget(r->ipi, "ct_work", json_type_object);
+	double min = run_minutes(r, r->ipi), v;
+	int cpu;
+
+	for (size_t i = 0; pc && i < json_object_array_length(pc); i++) {
+		struct json_object *e = json_object_array_get_idx(pc, i);
+		struct json_object *per = rp_jget(e, "per_cpu", json_type_object);
+		const char *name = rp_jstr(e, "callback", NULL);
+		struct rp_ipi_row *row;
+
+		if (!name)
+			continue;
+		row = ipi_row(ic, name);
+		v = per ? per_cpu_sum(per, &r->iso) : rp_jnum(e, "total", 0);
+		row->total[s] += v;
+		if (row->deferrable)
+			ic->deferrable[s] += v;
+	}
+	/* Per run and CPU, for the run-by-run comparison. */
+	ib_cpuset_for_each(cpu, &r->iso) {
+		double d = 0;
+
+		for (size_t i = 0; pc && i < json_object_array_length(pc); i++) {
+			struct json_object *e = json_object_array_get_idx(pc, i);
+
+			if (rp_deferrable(rp_jstr(e, "callback", "")))
+				d += per_cpu_get(rp_jget(e, "per_cpu", json_type_object), cpu);
+		}
+		if (min > 0)
+			push(&ic->unit_rate[s], &ic->nunit[s], d / min);
+	}
+	add_or_nan(&ic->sent[s], rp_jnum(r->ipi, "ipis_total", NAN));
+	if (recv) {
+		v = per_cpu_sum(rp_jget(recv, "call_function", json_type_object), &r->iso) +
+		    per_cpu_sum(rp_jget(recv, "call_function_single", json_type_object), &r->iso);
+		add_or_nan(&ic->received[s], v);
+	}
+	add_or_nan(&ic->lost[s], rp_jnum(r->ipi, "lost_events", 0));
+	{
+		struct json_object *t;
+
+		if (json_object_object_get_ex(r->ipi, "trustworthy", &t) &&
+		    json_object_is_type(t, json_type_boolean) && !json_object_get_boolean(t))
+			ic->untrusted[s]++;
+	}
+	if (ct && s == 1) {
+		struct json_object *p, *def = rp_jget(ct, "deferred", json_type_object);
+		struct json_object *run = rp_jget(ct, "run", json_type_object);
+
+		if ((p = rp_jget(ct, "present", json_type_boolean)))
+			ic->ct_present |= json_object_get_boolean(p);
+		if (def) {
+			json_object_object_foreach(def, type, counts) {
+				ct_row(ic, type)->deferred += per_cpu_sum(counts, &r->iso);
+				ic->ct_present = true;
+			}
+		}
+		if (run) {
+			json_object_object_foreach(run, type, counts)
+				ct_row(ic, type)->run += per_cpu_sum(counts, &r->iso);
+		}
+	}
+}
+
+static const enum ib_irq_kind irq_kinds[] = { IB_IRQ_CAL, IB_IRQ_TLB, IB_IRQ_RES, IB_IRQ_LOC };
+static const char *const irq_names[] = {
+	"CAL (function call IPIs)", "TLB (TLB shootdowns)", "RES (rescheduling IPIs)",
+	"LOC (local timer)",
+};
+
+static void ipi_from_procirq(struct rp_ipi_case *ic, int s, const struct rp_run *r)
+{
+	double min = run_minutes(r, NULL);
+	int cpu;
+
+	if (!r->irq)
+		return;
+	for (size_t k = 0; k < 4; k++) {
+		struct rp_ipi_row *row = ipi_row(ic, irq_names[k]);
+		double v = irq_sum(r, irq_kinds[k]);
+
+		row->deferrable = false;
+		if (!isnan(v))
+			row->total[s] += v;
+		if (k < 2 && !isnan(v))
+			ic->deferrable[s] += v;
+	}
+	ib_cpuset_for_each(cpu, &r->iso) {
+		double d = irq_cpu(r, IB_IRQ_CAL, cpu) + irq_cpu(r, IB_IRQ_TLB, cpu);
+
+		if (!isnan(d) && min > 0)
+			push(&ic->unit_rate[s], &ic->nunit[s], d / min);
+	}
+}
+
+static void analyse_ipi_case(struct rp_analysis *a, struct rp_ipi_case *ic)
+{
+	const struct rp_run *r;
+
+	for (int s = 0; s < 2; s++) {
+		ic->sent[s] = ic->received[s] = ic->cal[s] = ic->lost[s] = NAN;
+		for_each_side_run(a, s, r) {
+			if (strcmp(r->case_name, ic->case_name) || !r->ok)
+				continue;
+			ic->nruns[s]++;
+			ic->ntraced[s] += r->ipi != NULL;
+		}
+	}
+	if (!ic->nruns[0] && !ic->nruns[1])
+		return;
+	ic->source = RP_SRC_PROCIRQ;
+	if (ic->ntraced[0] == ic->nruns[0] && ic->ntraced[1] == ic->nruns[1])
+		ic->source = RP_SRC_TRACE;
+	for (int s = 0; s < 2; s++) {
+		for_each_side_run(a, s, r) {
+			double min;
+
+			if (strcmp(r->case_name, ic->case_name) || !r->ok)
+				continue;
+			min = run_minutes(r, ic->source == RP_SRC_TRACE ? r->ipi : NULL);
+			if (min > 0)
+				ic->cpu_min[s] += min * ib_cpuset_count(&r->iso);
+			add_or_nan(&ic->cal[s], irq_sum(r, IB_IRQ_CAL));
+			if (ic->source == RP_SRC_TRACE)
+				ipi_from_trace(ic, s, r);
+			else
+				ipi_from_procirq(ic, s, r);
+		}
+		for (size_t i = 0; i < ic->nrows; i++)
+			ic->rows[i].rate[s] = ic->cpu_min[s] > 0 ?
+					      ic->rows[i].total[s] / ic->cpu_min[s] : NAN;
+		ic->deferrable_rate[s] = ic->cpu_min[s] > 0 ? ic->deferrable[s] / ic->cpu_min[s] : NAN;
+	}
+}
+
+static int cmp_rows(const void *pa, const void *pb)
+{
+	const struct rp_ipi_row *x = pa, *y = pb;
+	double tx = x->total[0] + x->total[1], ty = y->total[0] + y->total[1];
+
+	if (x->deferrable != y->deferrable)
+		return x->deferrable ? -1 : 1;
+	return tx < ty ? 1 : tx > ty ? -1 : strcmp(x->name, y->name);
+}
+
+/* --- good case: oslat ------------------------------------------------- */
+
+/*
+ * Time lost to interruptions: the gaps above the p99 bucket, each taken at
+ * its bucket's midpoint less the label excess of rt-tests >= 2.5 (lib/latency.h),
+ * overflows at the last edge. p99 separates the loop itself (millions of
+ * samples per second) from the rare long gaps.
+ */
+static double stolen_ns(const struct ib_hist *h, uint64_t excess_ns)
+{
+	struct ib_pct p99;
+	double sum = 0, ns;
+	size_t from;
+
+	if (ib_hist_percentile(h, 99, &p99) < 0)
+		return NAN;
+	if (p99.in_overflow)
+		from = h->nbuckets;
+	else
+		from = (size_t)(p99.value / (double)h->width);
+	for (size_t i = from; i < h->nbuckets; i++)
+		sum += (double)h->counts[i] * ((double)i + 0.5) * (double)h->width;
+	sum += (double)h->overflow * (double)ib_hist_last_edge(h);
+	if (ib_hist_value_ns(h, sum, &ns) < 0)
+		return NAN;
+	{
+		uint64_t n = h->overflow;
+
+		for (size_t i = from; i < h->nbuckets; i++)
+			n += h->counts[i];
+		ns -= (double)n * (double)excess_ns;
+	}
+	return ns > 0 ? ns : 0;
+}
+
+static int merge_into(struct ib_hist **dst, const struct ib_hist *src)
+{
+	if (!*dst) {
+		*dst = ib_hist_clone(src);
+		return *dst ? 0 : -1;
+	}
+	return ib_hist_merge(*dst, src);
+}
+
+static bool stats_ns(const struct ib_hist *h, struct ib_hist_stats *st)
+{
+	return h && h->samples && ib_hist_stats(h, st) == 0 && ib_hist_stats_to_ns(h, st) == 0;
+}
+
+static void analyse_good(struct rp_analysis *a, struct rp_good_case *g)
+{
+	const struct rp_run *r;
+
+	for (int s = 0; s < 2; s++) {
+		struct ib_hist **per = calloc(IB_MAX_CPUS, sizeof(*per));
+		int cpus[IB_MAX_CPUS];
+		size_t ncpu = 0;
+
+		for_each_side_run(a, s, r) {
+			if (strcmp(r->case_name, g->case_name) || !r->ok || !r->oslat)
+				continue;
+			g->nruns[s]++;
+			if (!g->version[s] && r->oslat->version)
+				g->version[s] = rp_strdup(r->oslat->version);
+			for (size_t i = 0; i < r->oslat->n; i++) {
+				const struct ib_lat_series *se = &r->oslat->series[i];
+				struct ib_hist_stats st;
+				double dur = se->duration_s > 0 ? se->duration_s : r->window_s;
+
+				if (se->cpu < 0 || se->cpu >= IB_MAX_CPUS ||
+				    !ib_cpuset_test(&r->iso, (unsigned int)se->cpu))
+					continue;
+				if (!per[se->cpu])
+					cpus[ncpu++] = se->cpu;
+				merge_into(&per[se->cpu], se->hist);
+				merge_into(&g->all[s], se->hist);
+				if (!stats_ns(se->hist, &st))
+					continue;
+				push(&g->unit[s][RP_GM_P50], &g->nunit[s], st.p50.value);
+				g->nunit[s]--;
+				push(&g->unit[s][RP_GM_P99], &g->nunit[s], st.p99.value);
+				g->nunit[s]--;
+				push(&g->unit[s][RP_GM_P9999], &g->nunit[s], st.p9999.value);
+				g->nunit[s]--;
+				push(&g->unit[s][RP_GM_MAX], &g->nunit[s], st.max);
+				g->nunit[s]--;
+				push(&g->unit[s][RP_GM_STOLEN], &g->nunit[s],
+				     dur > 0 ? stolen_ns(se->hist, r->oslat->label_excess_ns) / dur :
+					     NAN);
+			}
+		}
+		/* CPUs in ascending order, then the "all" row. */
+		for (size_t i = 0; i < ncpu; i++)
+			for (size_t j = i + 1; j < ncpu; j++)
+				if (cpus[j] < cpus[i]) {
+					int t = cpus[i];
+
+					cpus[i] = cpus[j];
+					cpus[j] = t;
+				}
+		g->cpus[s] = calloc(ncpu + 1, sizeof(*g->cpus[s]));
+		for (size_t i = 0; i <= ncpu; i++) {
+			struct rp_good_cpu *c = &g->cpus[s][i];
+			const struct ib_hist *h = i < ncpu ? per[cpus[i]] : g->all[s];
+
+			c->cpu = i < ncpu ? cpus[i] : -1;
+			c->ok = stats_ns(h, &c->st);
+			c->overflow = h ? h->overflow : 0;
+		}
+		g->ncpus[s] = ncpu ? ncpu + 1 : 0;
+		for (size_t i = 0; i < ncpu; i++)
+			ib_hist_free(per[cpus[i]]);
+		free(per);
+	}
+}
+
+/* --- bad case: entry --------------------------------------------------- */
+
+static struct rp_bad_rate *bad_rate(struct rp_bad_case *b, uint64_t target)
+{
+	for (size_t i = 0; i < b->nrates; i++)
+		if (b->rates[i].target == target)
+			return &b->rates[i];
+	b->rates = realloc(b->rates, (b->nrates + 1) * sizeof(*b->rates));
+	memset(&b->rates[b->nrates], 0, sizeof(*b->rates));
+	b->rates[b->nrates].target = target;
+	return &b->rates[b->nrates++];
+}
+
+static int cmp_rates(const void *pa, const void *pb)
+{
+	uint64_t x = ((const struct rp_bad_rate *)pa)->target, y = ((const struct rp_bad_rate *)pb)->target;
+
+	/* 0 (as fast as possible) last */
+	if (!x || !y)
+		return !x - !y;
+	return x < y ? -1 : x > y;
+}
+
+static void analyse_bad(struct rp_analysis *a, struct rp_bad_case *b, const struct rp_options *o)
+{
+	const struct rp_run *r;
+
+	for (int s = 0; s < 2; s++) {
+		for_each_side_run(a, s, r) {
+			if (strcmp(r->case_name, b->case_name) || !r->ok || !r->entry)
+				continue;
+			b->nruns[s]++;
+			if (!b->kind && r->entry->kind)
+				b->kind = rp_strdup(r->entry->kind);
+			for (size_t i = 0; i < r->entry->n; i++) {
+				const struct ib_lat_series *se = &r->entry->series[i];
+				struct rp_bad_rate *br;
+				struct ib_pct p;
+				double ns;
+
+				if (!se->hist->samples || ib_hist_percentile(se->hist, 50, &p) < 0 ||
+				    ib_hist_value_ns(se->hist, p.value, &ns) < 0)
+					continue;
+				br = bad_rate(b, se->target_rate);
+				push(&br->cost[s], &br->n[s], ns);
+				br->n[s]--;
+				push(&br->achieved[s], &br->n[s], se->achieved_rate);
+			}
+		}
+	}
+	if (b->nrates)
+		qsort(b->rates, b->nrates, sizeof(*b->rates), cmp_rates);
+	for (size_t i = 0; i < b->nrates; i++) {
+		struct rp_bad_rate *br = &b->rates[i];
+
+		for (int s = 0; s < 2; s++) {
+			br->ci[s].est = br->achieved_med[s] = NAN;
+			br->ci[s].ok = false;
+			if (!br->n[s])
+				continue;
+			rs_boot_ci(br->cost[s], br->n[s], RS_MEDIAN, o->level, o->nboot, o->seed,
+				   &br->ci[s]);
+			br->achieved_med[s] = rs_median(br->achieved[s], br->n[s]);
+		}
+		br->pct.est = NAN;
+		if (br->n[0] && br->n[1])
+			rs_boot_ci2(br->cost[0], br->n[0], br->cost[1], br->n[1], RS_MEDIAN, RS_PCT,
+				    o->level, o->nboot, o->seed, &br->pct);
+		if (br->n[0] >= 2 && br->n[1] >= 2)
+			br->have_mwu = rs_mwu(br->cost[0], br->n[0], br->cost[1], br->n[1],
+					      &br->mwu) == 0;
+	}
+}
+
+/* --- comparisons ------------------------------------------------------- */
+
+static void add_cmp(struct rp_analysis *a, const struct rp_options *o, char *what, const char *unit,
+		    int ref, double *x, size_t nx, double *y, size_t ny)
+{
+	struct rp_cmp *c;
+
+	if (!nx || !ny) {
+		free(what);
+		return;
+	}
+	a->cmp = realloc(a->cmp, (a->ncmp + 1) * sizeof(*a->cmp));
+	c = &a->cmp[a->ncmp++];
+	memset(c, 0, sizeof(*c));
+	c->what = what;
+	c->unit = unit;
+	c->ref_table = ref;
+	c->lower_is_better = true;
+	c->n[0] = nx;
+	c->n[1] = ny;
+	rs_boot_ci(x, nx, RS_MEDIAN, o->level, o->nboot, o->seed, &c->ci[0]);
+	rs_boot_ci(y, ny, RS_MEDIAN, o->level, o->nboot, o->seed, &c->ci[1]);
+	c->med[0] = c->ci[0].est;
+	c->med[1] = c->ci[1].est;
+	rs_boot_ci2(x, nx, y, ny, RS_MEDIAN, RS_DIFF, o->level, o->nboot, o->seed, &c->diff);
+	c->have_mwu = nx >= 2 && ny >= 2 && rs_mwu(x, nx, y, ny, &c->mwu) == 0;
+	if (c->have_mwu && c->mwu.p < o->alpha && c->med[0] != c->med[1])
+		c->verdict = (c->med[1] < c->med[0]) == c->lower_is_better ? -1 : 1;
+}
+
+/* Drop NaNs (a run without a duration) before comparing. */
+static size_t finite_only(double *v, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (isfinite(v[i]))
+			v[k++] = v[i];
+	return k;
+}
+
+/* --- IPI cost and break-even ----------------------------------------- */
+
+/* An IPI that costs an isolated CPU more than this is noise, not an IPI. */
+#define IPI_COST_PLAUSIBLE_NS 100000.0
+
+static const struct rp_ipi_case *ipi_case_named(const struct rp_analysis *a, const char *name)
+{
+	for (size_t i = 0; i < a->nipi; i++)
+		if (!strcmp(a->ipi[i].case_name, name))
+			return &a->ipi[i];
+	return NULL;
+}
+
+/*
+ * The IPIs the series saves, per isolated CPU and second, from the good
+ * case (where the isolated CPUs stay in user space): deferrable callbacks
+ * the baseline received minus those the patched kernel still received.
+ */
+static const struct rp_ipi_case *saving_case(const struct rp_analysis *a, double *saved)
+{
+	for (size_t i = 0; i < a->ngood; i++) {
+		const struct rp_ipi_case *ic = ipi_case_named(a, a->good[i].case_name);
+
+		if (ic && ic->nruns[0] && ic->nruns[1] && isfinite(ic->deferrable_rate[0]) &&
+		    isfinite(ic->deferrable_rate[1])) {
+			*saved = (ic->deferrable_rate[0] - ic->deferrable_rate[1]) / 60.0;
+			return ic;
+		}
+	}
+	return NULL;
+}
+
+static void estimate_ipi_cost(struct rp_analysis *a)
+{
+	const struct rp_ipi_case *ic;
+	double saved = NAN;
+
+	a->ipi_cost_est_ns = NAN;
+	ic = saving_case(a, &saved);
+	if (!ic) {
+		snprintf(a->ipi_cost_why, sizeof(a->ipi_cost_why),
+			 "no oslat case with IPI counts for both kernels");
+		return;
+	}
+	for (size_t i = 0; i < a->ngood; i++) {
+		const struct rp_good_case *g = &a->good[i];
+		double st0, st1, n0, n1;
+
+		if (strcmp(g->case_name, ic->case_name))
+			continue;
+		n0 = finite_only(g->unit[0][RP_GM_STOLEN], g->nunit[0]);
+		n1 = finite_only(g->unit[1][RP_GM_STOLEN], g->nunit[1]);
+		st0 = rs_median(g->unit[0][RP_GM_STOLEN], (size_t)n0);
+		st1 = rs_median(g->unit[1][RP_GM_STOLEN], (size_t)n1);
+		if (!(saved > 0)) {
+			snprintf(a->ipi_cost_why, sizeof(a->ipi_cost_why),
+				 "the patched kernel did not take fewer deferrable IPIs in %s",
+				 ic->case_name);
+			return;
+		}
+		if (!(st0 - st1 > 0)) {
+			snprintf(a->ipi_cost_why, sizeof(a->ipi_cost_why),
+				 "oslat on the patched kernel lost no less time than on the baseline "
+				 "in %s (median %.0f vs %.0f ns/s), so an IPI's cost cannot be told "
+				 "from noise", ic->case_name, st1, st0);
+			return;
+		}
+		if (a->main->tcg || a->base->tcg) {
+			snprintf(a->ipi_cost_why, sizeof(a->ipi_cost_why),
+				 "the guests ran under TCG, where oslat's lost time is emulation, "
+				 "not IPIs");
+			return;
+		}
+		if ((st0 - st1) / saved > IPI_COST_PLAUSIBLE_NS) {
+			snprintf(a->ipi_cost_why, sizeof(a->ipi_cost_why),
+				 "the estimate from %s, %.0f ns per IPI, is implausible (> %.0f ns): "
+				 "the lost-time difference is not explained by the deferred IPIs alone",
+				 ic->case_name, (st0 - st1) / saved, IPI_COST_PLAUSIBLE_NS);
+			return;
+		}
+		a->ipi_cost_est_ns = (st0 - st1) / saved;
+		snprintf(a->ipi_cost_why, sizeof(a->ipi_cost_why),
+			 "estimated from %s: oslat lost %.0f ns/s less per CPU on the patched kernel "
+			 "while it took %.3g fewer deferrable IPIs per CPU-second",
+			 ic->case_name, st0 - st1, saved);
+		return;
+	}
+	snprintf(a->ipi_cost_why, sizeof(a->ipi_cost_why), "no oslat data for %s", ic->case_name);
+}
+
+static void breakeven(struct rp_analysis *a, struct rp_bad_case *b, const struct rp_options *o)
+{
+	struct rp_breakeven *be = &b->be;
+	const struct rp_ipi_case *ic;
+	double saved = NAN, gain, prev_r = 0, prev_net = NAN, last_d = 0;
+	bool any_overhead = false;
+
+	be->rate = NAN;
+	ic = saving_case(a, &saved);
+	if (!ic) {
+		snprintf(be->why, sizeof(be->why),
+			 "there is no good case (oslat) with IPI counts for both kernels, so the "
+			 "IPIs the series saves are not known");
+		return;
+	}
+	be->saved_per_s = saved;
+	if (!(saved > 0)) {
+		snprintf(be->why, sizeof(be->why),
+			 "in %s the patched kernel took no fewer deferrable IPIs than the baseline "
+			 "(%.3g vs %.3g per CPU-minute): the deferral saved nothing to pay for its "
+			 "cost", ic->case_name, ic->deferrable_rate[1], ic->deferrable_rate[0]);
+		return;
+	}
+	if (o->ipi_cost_ns > 0) {
+		be->ipi_cost_ns = o->ipi_cost_ns;
+	} else if (isfinite(a->ipi_cost_est_ns)) {
+		be->ipi_cost_ns = a->ipi_cost_est_ns;
+		be->cost_measured = true;
+	} else {
+		snprintf(be->why, sizeof(be->why),
+			 "the cost of one IPI is not known (%s); give it with --ipi-cost-ns",
+			 a->ipi_cost_why);
+		return;
+	}
+	gain = saved * be->ipi_cost_ns;	/* ns saved per CPU-second */
+	for (size_t i = 0; i < b->nrates; i++) {
+		const struct rp_bad_rate *br = &b->rates[i];
+		double rate = br->achieved_med[1], d = br->ci[1].est - br->ci[0].est, net;
+
+		if (!isfinite(rate) || !isfinite(d))
+			continue;
+		/* Overhead: more than rounding (0.5%) and an interval, if any, above 0. */
+		if (d > 0.005 * br->ci[0].est && !(br->pct.ok && br->pct.lo <= 0))
+			any_overhead = true;
+		net = rate * d - gain;
+		if (net > 0) {
+			be->computed = true;
+			if (isnan(prev_net)) {
+				/* Cost per second grows as r x d: extrapolate down. */
+				be->rate = gain / d;
+				snprintf(be->where, sizeof(be->where),
+					 "below the lowest measured rate (%.0f/s), extrapolated with "
+					 "the extra %.0f ns per entry measured there", rate, d);
+			} else {
+				be->rate = prev_r + (rate - prev_r) * (-prev_net) / (net - prev_net);
+				snprintf(be->where, sizeof(be->where),
+					 "between %.0f/s and %.0f/s (linear interpolation)", prev_r, rate);
+			}
+			break;
+		}
+		prev_r = rate;
+		prev_net = net;
+		last_d = d;
+	}
+	if (!be->computed && any_overhead && last_d > 0) {
+		be->computed = true;
+		be->rate = gain / last_d;
+		snprintf(be->where, sizeof(be->where),
+			 "above the highest measured rate (%.0f/s), extrapolated with the extra "
+			 "%.0f ns per entry measured there", prev_r, last_d);
+	}
+	if (!be->computed) {
+		be->computed = true;
+		be->rate = INFINITY;
+		snprintf(be->where, sizeof(be->where), "%s up to the highest measured rate (%.0f/s)",
+			 any_overhead ? "not reached" : "none: no overhead measured", prev_r);
+	}
+	snprintf(be->why, sizeof(be->why),
+		 "saving %.3g IPIs per CPU-second (from %s) at %.0f ns each (%s) = %.0f ns per "
+		 "CPU-second", saved, ic->case_name, be->ipi_cost_ns,
+		 o->ipi_cost_ns > 0 ? "--ipi-cost-ns" : "estimated", gain);
+}
+
+/* --- all --------------------------------------------------------------- */
+
+static bool has_case(char **names, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], name))
+			return true;
+	return false;
+}
+
+int rp_analyse(struct rp_analysis *a, const struct rp_options *o)
+{
+	char **names = NULL, **kinds = NULL;
+	size_t nnames = 0;
+	int table = 0, figure = 0;
+	static const char *const gm_names[RP_GM_N] = {
+		"oslat p50", "oslat p99", "oslat p99.99", "oslat max", "oslat time lost per second",
+	};
+
+	/* Cases in the order of the main campaign, then any only the baseline has. */
+	for (int s = 1; s >= 0; s--) {
+		const struct rp_run *r;
+
+		for_each_side_run(a, s, r) {
+			if (has_case(names, nnames, r->case_name))
+				continue;
+			names = realloc(names, (nnames + 1) * sizeof(*names));
+			kinds = realloc(kinds, (nnames + 1) * sizeof(*kinds));
+			names[nnames] = r->case_name;
+			kinds[nnames++] = r->case_kind;
+		}
+	}
+	for (int s = 0; s < 2; s++) {
+		const struct rp_run *r;
+
+		for_each_side_run(a, s, r) {
+			a->runs_total++;
+			a->runs_failed += !r->ok;
+		}
+	}
+
+	a->ipi = calloc(nnames + 1, sizeof(*a->ipi));
+	for (size_t i = 0; i < nnames; i++) {
+		struct rp_ipi_case *ic = &a->ipi[a->nipi];
+
+		ic->case_name = rp_strdup(names[i]);
+		analyse_ipi_case(a, ic);
+		if (ic->nrows)
+			qsort(ic->rows, ic->nrows, sizeof(*ic->rows), cmp_rows);
+		ic->table_no = ++table;
+		ic->plot_no = o->plots && ic->nrows ? ++figure : 0;
+		a->nipi++;
+	}
+	a->good = calloc(nnames + 1, sizeof(*a->good));
+	a->bad = calloc(nnames + 1, sizeof(*a->bad));
+	for (size_t i = 0; i < nnames; i++) {
+		if (!strcmp(kinds[i], "oslat")) {
+			struct rp_good_case *g = &a->good[a->ngood++];
+
+			g->case_name = rp_strdup(names[i]);
+			analyse_good(a, g);
+			g->table_no = ++table;
+			g->plot_no = o->plots && (g->all[0] || g->all[1]) ? ++figure : 0;
+		}
+	}
+	for (size_t i = 0; i < nnames; i++) {
+		if (!strcmp(kinds[i], "entry")) {
+			struct rp_bad_case *b = &a->bad[a->nbad++];
+
+			b->case_name = rp_strdup(names[i]);
+			analyse_bad(a, b, o);
+			b->table_no = ++table;
+			b->plot_no = o->plots && b->nrates ? ++figure : 0;
+		}
+	}
+	a->cmp_table_no = ++table;
+	a->runs_table_no = ++table;
+
+	for (size_t i = 0; i < a->nipi; i++) {
+		struct rp_ipi_case *ic = &a->ipi[i];
+
+		ic->nunit[0] = finite_only(ic->unit_rate[0], ic->nunit[0]);
+		ic->nunit[1] = finite_only(ic->unit_rate[1], ic->nunit[1]);
+		add_cmp(a, o, rp_printf("%s: %s per CPU-minute", ic->case_name,
+					ic->source == RP_SRC_TRACE ? "deferrable IPIs" : "CAL+TLB interrupts"),
+			"", ic->table_no, ic->unit_rate[0], ic->nunit[0], ic->unit_rate[1], ic->nunit[1]);
+	}
+	for (size_t i = 0; i < a->ngood; i++) {
+		struct rp_good_case *g = &a->good[i];
+
+		for (int m = 0; m < RP_GM_N; m++) {
+			size_t n0 = finite_only(g->unit[0][m], g->nunit[0]);
+			size_t n1 = finite_only(g->unit[1][m], g->nunit[1]);
+
+			add_cmp(a, o, rp_printf("%s: %s", g->case_name, gm_names[m]),
+				m == RP_GM_STOLEN ? "ns/s" : "ns", g->table_no, g->unit[0][m], n0,
+				g->unit[1][m], n1);
+		}
+	}
+	for (size_t i = 0; i < a->nbad; i++) {
+		struct rp_bad_case *b = &a->bad[i];
+
+		for (size_t k = 0; k < b->nrates; k++) {
+			struct rp_bad_rate *br = &b->rates[k];
+			char rate[32];
+
+			if (br->target)
+				snprintf(rate, sizeof(rate), "%llu/s", (unsigned long long)br->target);
+			else
+				snprintf(rate, sizeof(rate), "max rate");
+			add_cmp(a, o, rp_printf("%s: %s entry cost at %s", b->case_name,
+						b->kind ? b->kind : "", rate),
+				"ns", b->table_no, br->cost[0], br->n[0], br->cost[1], br->n[1]);
+		}
+	}
+	estimate_ipi_cost(a);
+	for (size_t i = 0; i < a->nbad; i++)
+		breakeven(a, &a->bad[i], o);
+	free(names);
+	free(kinds);
+	return 0;
+}
+
+void rp_analysis_free(struct rp_analysis *a)
+{
+	for (size_t i = 0; i < a->nipi; i++) {
+		struct rp_ipi_case *ic = &a->ipi[i];
+
+		for (size_t k = 0; k < ic->nrows; k++)
+			free(ic->rows[k].name);
+		for (size_t k = 0; k < ic->nct; k++)
+			free(ic->ct[k].type);
+		free(ic->rows);
+		free(ic->ct);
+		free(ic->case_name);
+		free(ic->plot);
+		free(ic->unit_rate[0]);
+		free(ic->unit_rate[1]);
+	}
+	free(a->ipi);
+	for (size_t i = 0; i < a->ngood; i++) {
+		struct rp_good_case *g = &a->good[i];
+
+		for (int s = 0; s < 2; s++) {
+			free(g->cpus[s]);
+			ib_hist_free(g->all[s]);
+			free(g->version[s]);
+			for (int m = 0; m < RP_GM_N; m++)
+				free(g->unit[s][m]);
+		}
+		free(g->case_name);
+		free(g->plot);
+	}
+	free(a->good);
+	for (size_t i = 0; i < a->nbad; i++) {
+		struct rp_bad_case *b = &a->bad[i];
+
+		for (size_t k = 0; k < b->nrates; k++) {
+			for (int s = 0; s < 2; s++) {
+				free(b->rates[k].cost[s]);
+				free(b->rates[k].achieved[s]);
+			}
+		}
+		free(b->rates);
+		free(b->case_name);
+		free(b->kind);
+		free(b->plot);
+	}
+	free(a->bad);
+	for (size_t i = 0; i < a->ncmp; i++)
+		free(a->cmp[i].what);
+	free(a->cmp);
+}

@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The gates of a campaign: limits in the campaign file's top-level "gates"
+ * mapping, judged against the report's numbers and written to verdict.json.
+ * Adding a gate is one entry in gate_table[]: its name, the comparison, the
+ * help text and the function that measures it.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonout.h"
+#include "report.h"
+
+enum gate_op { AT_MOST, AT_LEAST };
+
+struct gate_def {
+	const char *name;
+	enum gate_op op;
+	const char *help;
+	/* The measured value (NAN: unknown, with *detail saying why). */
+	double (*measure)(const struct rp_analysis *a, struct json_object *arg, char **detail);
+	bool needs_rate;	/* the limit is {rate: R, max: M} */
+};
+
+static double m_failed_runs(const struct rp_analysis *a, struct json_object *arg, char **detail)
+{
+	(void)arg;
+	*detail = rp_printf("%zu of %zu runs did not end ok", a->runs_failed, a->runs_total);
+	return (double)a->runs_failed;
+}
+
+static double m_deferrable_patched(const struct rp_analysis *a, struct json_object *arg,
+				   char **detail)
+{
+	double sum = 0;
+	size_t n = 0;
+
+	(void)arg;
+	for (size_t i = 0; i < a->nipi; i++) {
+		if (a->ipi[i].source != RP_SRC_TRACE || !a->ipi[i].nruns[1])
+			continue;
+		sum += a->ipi[i].deferrable[1];
+		n++;
+	}
+	if (!n) {
+		*detail = rp_strdup("not collected: no case has ipi.json for every patched run "
+				    "(add the ipi collector to the cases)");
+		return NAN;
+	}
+	*detail = rp_printf("do_sync_core + do_flush_tlb_all + do_kernel_range_flush IPIs to the "
+			    "isolated CPUs, %zu case(s), all runs", n);
+	return sum;
+}
+
+static double m_reduction(const struct rp_analysis *a, struct json_object *arg, char **detail)
+{
+	double d[2] = { 0, 0 }, m[2] = { 0, 0 };
+
+	(void)arg;
+	for (size_t i = 0; i < a->nipi; i++) {
+		if (a->ipi[i].source != RP_SRC_TRACE || !a->ipi[i].nruns[0] || !a->ipi[i].nruns[1])
+			continue;
+		for (int s = 0; s < 2; s++) {
+			d[s] += a->ipi[i].deferrable[s];
+			m[s] += a->ipi[i].cpu_min[s];
+		}
+	}
+	if (!(m[0] > 0) || !(m[1] > 0)) {
+		*detail = rp_strdup("not collected: no case has ipi.json for both kernels");
+		return NAN;
+	}
+	if (!(d[0] > 0)) {
+		*detail = rp_strdup("the baseline took no deferrable IPIs: nothing to reduce");
+		return NAN;
+	}
+	*detail = rp_printf("%.3g -> %.3g deferrable IPIs per CPU-minute", d[0] / m[0], d[1] / m[1]);
+	return (1 - (d[1] / m[1]) / (d[0] / m[0])) * 100;
+}
+
+static bool rate_matches(struct json_object *rate, uint64_t target)
+{
+	if (json_object_is_type(rate, json_type_string))
+		return !strcmp(json_object_get_string(rate), "max") && target == 0;
+	if (json_object_is_type(rate, json_type_int))
+		return (uint64_t)json_object_get_int64(rate) == target;
+	return false;
+}
+
+static double m_entry_overhead(const struct rp_analysis *a, struct json_object *arg, char **detail)
+{
+	struct json_object *rate = NULL;
+	double worst = NAN;
+	const char *where = NULL;
+
+	json_object_object_get_ex(arg, "rate", &rate);
+	for (size_t i = 0; i < a->nbad; i++) {
+		for (size_t k = 0; k < a->bad[i].nrates; k++) {
+			const struct rp_bad_rate *br = &a->bad[i].rates[k];
+
+			if (!rate_matches(rate, br->target) || !isfinite(br->pct.est))
+				continue;
+			if (isnan(worst) || br->pct.est > worst) {
+				worst = br->pct.est;
+				where = a->bad[i].case_name;
+			}
+		}
+	}
+	if (isnan(worst))
+		*detail = rp_printf("not measured: no entry case has rate %s for both kernels",
+				    json_object_get_string(rate));
+	else
+		*detail = rp_printf("median cost per entry, patched vs baseline, at %s/s (%s)",
+				    json_object_get_string(rate), where);
+	return worst;
+}
+
+static double oslat_worst(const struct rp_analysis *a, bool p99, char **detail)
+{
+	double worst = NAN;
+	bool low = false;
+
+	for (size_t i = 0; i < a->ngood; i++) {
+		const struct rp_good_case *g = &a->good[i];
+
+		for (size_t c = 0; c < g->ncpus[1]; c++) {
+			const struct rp_good_cpu *gc = &g->cpus[1][c];
+			double v;
+
+			if (!gc->ok || gc->cpu >= 0)
+				continue;	/* the "all CPUs" row */
+			v = (p99 ? gc->st.p99.value : gc->st.max) / 1000.0;
+			if (isnan(worst) || v > worst) {
+				worst = v;
+				low = p99 ? gc->st.p99.in_overflow : gc->st.max_low;
+			}
+		}
+	}
+	if (isnan(worst))
+		*detail = rp_strdup("not measured: no oslat run of the patched kernel");
+	else
+		*detail = rp_printf("worst over the patched kernel's oslat cases, all isolated CPUs%s",
+				    low ? "; a lower bound (samples beyond the last bucket)" : "");
+	return low ? -worst : worst;	/* negative: only a lower bound */
+}
+
+static double m_oslat_max(const struct rp_analysis *a, struct json_object *arg, char **detail)
+{
+	(void)arg;
+	return oslat_worst(a, false, detail);
+}
+
+static double m_oslat_p99(const struct rp_analysis *a, struct json_object *arg, char **detail)
+{
+	(void)arg;
+	return oslat_worst(a, true, detail);
+}
+
+static double m_untrusted(const struct rp_analysis *a, struct json_object *arg, char **detail)
+{
+	double n = 0, traced = 0;
+
+	(void)arg;
+	for (size_t i = 0; i < a->nipi; i++) {
+		n += (double)(a->ipi[i].untrusted[0] + a->ipi[i].untrusted[1]);
+		traced += (double)(a->ipi[i].ntraced[0] + a->ipi[i].ntraced[1]);
+	}
+	*detail = rp_printf("ipi.json files with \"trustworthy\": false, of %.0f", traced);
+	return n;
+}
+
+static double m_regressions(const struct rp_analysis *a, struct json_object *arg, char **detail)
+{
+	double n = 0;
+
+	(void)arg;
+	for (size_t i = 0; i < a->ncmp; i++)
+		n += a->cmp[i].verdict > 0;
+	*detail = rp_printf("comparisons (Table %d) where the patched kernel is significantly worse",
+			    a->cmp_table_no);
+	return n;
+}
+
+static const struct gate_def gate_table[] = {
+	{ "failed_runs", AT_MOST, "runs whose status is not ok (timeout, panic, failed, ...)",
+	  m_failed_runs, false },
+	{ "deferrable_ipis_patched", AT_MOST,
+	  "IPIs with a deferrable callback (do_sync_core, do_flush_tlb_all, do_kernel_range_flush) "
+	  "that reached the isolated CPUs on the patched kernel, all runs (needs ipi.json)",
+	  m_deferrable_patched, false },
+	{ "deferrable_ipis_reduction_pct", AT_LEAST,
+	  "reduction of those IPIs per CPU-minute, baseline -> patched, in % (needs ipi.json)",
+	  m_reduction, false },
+	{ "entry_overhead_pct", AT_MOST,
+	  "{rate: N|max, max: M}: median per-entry cost of the patched kernel over the baseline's, "
+	  "in %, at entry rate N (worst entry case)", m_entry_overhead, true },
+	{ "oslat_max_us_patched", AT_MOST, "largest oslat latency on the patched kernel, us",
+	  m_oslat_max, false },
+	{ "oslat_p99_us_patched", AT_MOST,
+	  "oslat p99 of the patched kernel (all isolated CPUs pooled), us, worst case",
+	  m_oslat_p99, false },
+	{ "untrusted_ipi_runs", AT_MOST, "ipi.json files that lost events (\"trustworthy\": false)",
+	  m_untrusted, false },
+	{ "significant_regressions", AT_MOST,
+	  "comparisons where the patched kernel is worse with p < alpha (Mann-Whitney U)",
+	  m_regressions, false },
+};
+
+#define NGATES (sizeof(gate_table) / sizeof(gate_table[0]))
+
+void rp_gates_help(FILE *f)
+{
+	for (size_t i = 0; i < NGATES; i++)
+		fprintf(f, "  %-30s %s %s\n", gate_table[i].name,
+			gate_table[i].op == AT_MOST ? "value <= limit:" : "value >= limit:",
+			gate_table[i].help);
+}
+
+const char *rp_gates_names(void)
+{
+	static char buf[512];
+
+	if (!buf[0]) {
+		for (size_t i = 0; i < NGATES; i++)
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s", i ? ", " : "",
+				 gate_table[i].name);
+	}
+	return buf;
+}
+
+static void add_error(struct rp_verdict *v, char *msg)
+{
+	v->errors = realloc(v->errors, (v->nerrors + 1) * sizeof(*v->errors));
+	v->errors[v->nerrors++] = msg;
+}
+
+static bool number_of(struct json_object *o, double *out)
+{
+	if (json_object_is_type(o, json_type_int) || json_object_is_type(o, json_type_double)) {
+		*out = json_object_get_double(o);
+		return isfinite(*out);
+	}
+	return false;
+}
+
+/* The limit: a number, or {max: N} / {min: N} as the gate's direction wants. */
+static bool limit_of(const struct gate_def *g, struct json_object *val, double *limit, char **why)
+{
+	struct json_object *m;
+	const char *key = g->op == AT_MOST ? "max" : "min";
+
+	if (!g->needs_rate && number_of(val, limit))
+		return true;
+	if (!json_object_is_type(val, json_type_object) || !json_object_object_get_ex(val, key, &m) ||
+	    !number_of(m, limit)) {
+		*why = g->needs_rate ?
+		       rp_printf("gate %s: expected {rate: N or max, max: M}", g->name) :
+		       rp_printf("gate %s: expected a number or {%s: N}", g->name, key);
+		return false;
+	}
+	if (g->needs_rate) {
+		struct json_object *r;
+		bool ok = json_object_object_get_ex(val, "rate", &r) &&
+			  ((json_object_is_type(r, json_type_int) && json_object_get_int64(r) > 0) ||
+			   (json_object_is_type(r, json_type_string) &&
+			    !strcmp(json_object_get_string(r), "max")));
+
+		if (!ok) {
+			*why = rp_printf("gate %s: rate must be a positive integer or \"max\"", g->name);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void judge_one(const struct rp_analysis *a, const struct gate_def *g, const char *name,
+		      struct json_object *val, struct rp_verdict *v)
+{
+	struct rp_gate_result *r;
+	char *why = NULL, *detail = NULL;
+	double limit, value;
+	bool lower_bound;
+
+	if (!limit_of(g, val, &limit, &why)) {
+		add_error(v, why);
+		return;
+	}
+	value = g->measure(a, val, &detail);
+	/* oslat measures return -x for "at least x". */
+	lower_bound = value < 0 && (g->measure == m_oslat_max || g->measure == m_oslat_p99);
+	if (lower_bound)
+		value = -value;
+	v->g = realloc(v->g, (v->n + 1) * sizeof(*v->g));
+	r = &v->g[v->n++];
+	r->name = rp_strdup(name);
+	r->value = value;
+	r->limit = limit;
+	r->op = g->op == AT_MOST ? "<=" : ">=";
+	if (isnan(value))
+		r->pass = false;
+	else if (g->op == AT_MOST)
+		r->pass = value <= limit && !lower_bound;
+	else
+		r->pass = value >= limit;
+	if (lower_bound && value <= limit) {
+		r->detail = rp_printf("%s; unknown whether within the limit, counted as failed", detail);
+		free(detail);
+	} else {
+		r->detail = detail;
+	}
+}
+
+void rp_gates_judge(const struct rp_analysis *a, struct json_object *gates, struct rp_verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	if (!gates)
+		return;
+	if (!json_object_is_type(gates, json_type_object)) {
+		add_error(v, rp_strdup("gates: must be a mapping of gate name -> limit"));
+		return;
+	}
+	json_object_object_foreach(gates, name, val) {
+		const struct gate_def *g = NULL;
+
+		v->any_gates = true;
+		for (size_t i = 0; i < NGATES; i++)
+			if (!strcmp(gate_table[i].name, name))
+				g = &gate_table[i];
+		if (!g) {
+			add_error(v, rp_printf("unknown gate '%s'; known gates: %s", name,
+					       rp_gates_names()));
+			continue;
+		}
+		judge_one(a, g, name, val, v);
+	}
+}
+
+static struct json_object *num_or_null(double v)
+{
+	return isfinite(v) ? ib_json_double(v) : NULL;
+}
+
+int rp_gates_write(const struct rp_analysis *a, const struct rp_verdict *v, const char *path)
+{
+	struct json_object *root = json_object_new_object(), *arr = json_object_new_array(), *e;
+	bool pass = true;
+	int rc;
+
+	json_object_object_add(root, "tool", json_object_new_string("isolbench-report"));
+	json_object_object_add(root, "schema", json_object_new_int(1));
+	json_object_object_add(root, "campaign", json_object_new_string(a->main->dir));
+	json_object_object_add(root, "baseline_campaign",
+			       a->base != a->main ? json_object_new_string(a->base->dir) : NULL);
+	e = json_object_new_object();
+	json_object_object_add(e, "baseline", json_object_new_string(a->side[0].kernel));
+	json_object_object_add(e, "patched", json_object_new_string(a->side[1].kernel));
+	json_object_object_add(root, "kernels", e);
+	json_object_object_add(root, "runs", json_object_new_int64((int64_t)a->runs_total));
+	json_object_object_add(root, "runs_failed", json_object_new_int64((int64_t)a->runs_failed));
+	for (size_t i = 0; i < v->n; i++) {
+		e = json_object_new_object();
+		json_object_object_add(e, "name", json_object_new_string(v->g[i].name));
+		json_object_object_add(e, "value", num_or_null(v->g[i].value));
+		json_object_object_add(e, "op", json_object_new_string(v->g[i].op));
+		json_object_object_add(e, "limit", ib_json_double(v->g[i].limit));
+		json_object_object_add(e, "pass", json_object_new_boolean(v->g[i].pass));
+		json_object_object_add(e, "detail", json_object_new_string(v->g[i].detail));
+		json_object_array_add(arr, e);
+		pass &= v->g[i].pass;
+	}
+	json_object_object_add(root, "gates", arr);
+	arr = json_object_new_array();
+	for (size_t i = 0; i < v->nerrors; i++)
+		json_object_array_add(arr, json_object_new_string(v->errors[i]));
+	json_object_object_add(root, "errors", arr);
+	json_object_object_add(root, "result", json_object_new_string(
+		v->nerrors ? "error" : !v->any_gates ? "no gates" : pass ? "pass" : "fail"));
+	rc = ib_json_write(root, path);
+	json_object_put(root);
+	return rc;
+}
+
+void rp_verdict_free(struct rp_verdict *v)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		free(v->g[i].name);
+		free(v->g[i].detail);
+	}
+	free(v->g);
+	for (size_t i = 0; i < v->nerrors; i++)
+		free(v->errors[i]);
+	free(v->errors);
+}

@@ -1,0 +1,1222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * isolbench-report: turn a campaign folder into what a kernel developer
+ * pastes into a mailing-list reply.
+ *
+ *   isolbench-report [OPTIONS] CAMPAIGN_DIR
+ *   isolbench-report --baseline BASELINE_DIR [OPTIONS] CAMPAIGN_DIR
+ *
+ * Writes into CAMPAIGN_DIR/report/ (or --output): report.md, report.html
+ * (self-contained), the PNG plots with their gnuplot data and scripts, and
+ * verdict.json. The sections and the gates are described in docs/report.md.
+ *
+ * Exit: 0 report written and every gate passed (or there are none),
+ * 1 a gate failed, 2 bad usage, unreadable campaign, or a malformed /
+ * unknown gate (the report is still written when the campaign was readable).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "report.h"
+
+#define TOOL		"isolbench-report"
+#define NBOOT_DEFAULT	2000U
+#define NBOOT_MIN	100U
+#define NBOOT_MAX	100000U
+#define ALPHA_MIN	0.001
+#define ALPHA_MAX	0.2
+#define IPI_COST_MAX	1e7	/* 10 ms: no IPI costs more */
+
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_GATE_FAILED = 1,
+	EXIT_USAGE = 2,
+};
+
+static const char *side_names[2];
+static char *side_name_buf;
+
+const char *rp_side_name(const struct rp_analysis *a, int s)
+{
+	(void)a;
+	return side_names[s];
+}
+
+void rp_fmt_ns(char *buf, size_t len, double ns)
+{
+	if (!isfinite(ns))
+		snprintf(buf, len, "-");
+	else if (fabs(ns) >= 1e6)
+		snprintf(buf, len, "%.2f ms", ns / 1e6);
+	else if (fabs(ns) >= 1e4)
+		snprintf(buf, len, "%.1f us", ns / 1e3);
+	else if (fabs(ns) >= 1e3)
+		snprintf(buf, len, "%.2f us", ns / 1e3);
+	else
+		snprintf(buf, len, "%.0f ns", ns);
+}
+
+/* A small pool of formatted cells, freed after each table row. */
+struct cells {
+	char *c[16];
+	size_t n;
+};
+
+static const char *cell(struct cells *cs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static const char *cell(struct cells *cs, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	if (cs->n < 16)
+		cs->c[cs->n++] = s;
+	return s;
+}
+
+static const char *cell_ns(struct cells *cs, double ns, bool lower_bound)
+{
+	char b[64];
+
+	rp_fmt_ns(b, sizeof(b), ns);
+	return cell(cs, "%s%s", lower_bound ? ">=" : "", b);
+}
+
+static const char *cell_num(struct cells *cs, double v)
+{
+	if (!isfinite(v))
+		return cell(cs, "-");
+	if (v != 0 && fabs(v) < 10)
+		return cell(cs, "%.2f", v);
+	return cell(cs, "%.0f", v);
+}
+
+static void cells_free(struct cells *cs)
+{
+	for (size_t i = 0; i < cs->n; i++)
+		free(cs->c[i]);
+	cs->n = 0;
+}
+
+static const char *ci_text(struct cells *cs, const struct rs_ci *ci, const char *unit)
+{
+	char e[64], lo[64], hi[64];
+
+	if (!strncmp(unit, "ns", 2)) {
+		rp_fmt_ns(e, sizeof(e), ci->est);
+		rp_fmt_ns(lo, sizeof(lo), ci->lo);
+		rp_fmt_ns(hi, sizeof(hi), ci->hi);
+		if (unit[2]) {
+			snprintf(e + strlen(e), sizeof(e) - strlen(e), "%s", unit + 2);
+			snprintf(hi + strlen(hi), sizeof(hi) - strlen(hi), "%s", unit + 2);
+		}
+	} else if (!strcmp(unit, "%")) {
+		snprintf(e, sizeof(e), "%+.1f%%", ci->est);
+		snprintf(lo, sizeof(lo), "%+.1f", ci->lo);
+		snprintf(hi, sizeof(hi), "%+.1f%%", ci->hi);
+	} else {
+		snprintf(e, sizeof(e), "%.3g%s", ci->est, unit);
+		snprintf(lo, sizeof(lo), "%.3g", ci->lo);
+		snprintf(hi, sizeof(hi), "%.3g", ci->hi);
+	}
+	if (!isfinite(ci->est))
+		return cell(cs, "-");
+	if (!ci->ok)
+		return cell(cs, "%s", e);
+	return cell(cs, "%s [%s, %s]", e, lo, hi);
+}
+
+static const char *p_text(struct cells *cs, const struct rp_cmp *c)
+{
+	if (!c->have_mwu)
+		return cell(cs, "n too small");
+	return cell(cs, "%.3g%s", c->mwu.p, c->mwu.exact ? " (exact)" : "");
+}
+
+/* --- sections ---------------------------------------------------------- */
+
+static void section_ipi(struct rp_doc *d, struct rp_analysis *a, const struct rp_options *o)
+{
+	rp_doc_heading(d, 2, "ipis", "IPIs reaching the isolated CPUs");
+	rp_doc_para(d, "Per callback: the IPIs sent to the isolated CPUs (%s) during the measurement, "
+		       "summed over CPUs and repetitions, and per isolated CPU per minute. Callbacks "
+		       "marked * are the ones the series defers (do_sync_core, do_flush_tlb_all, "
+		       "do_kernel_range_flush). Counts come from the ipi collector (ipi.json: "
+		       "ipi_send_cpu / ipi_send_cpumask, CSDs matched to the IPIs they caused) when "
+		       "every run of a case has it, else from /proc/interrupts.",
+		    a->main->iso_str);
+	for (size_t i = 0; i < a->nipi; i++) {
+		struct rp_ipi_case *ic = &a->ipi[i];
+		const char *head[] = { "callback / interrupt", "baseline total", "baseline /CPU/min",
+				       "patched total", "patched /CPU/min", "change" };
+		char cap[256];
+		struct cells cs = { 0 };
+
+		rp_doc_heading(d, 3, NULL, "Case %s", ic->case_name);
+		if (!ic->nruns[0] && !ic->nruns[1]) {
+			rp_doc_para(d, "No run of this case ended ok: no counts (Table %d lists the runs).",
+				    a->runs_table_no);
+			continue;
+		}
+		if (ic->source == RP_SRC_PROCIRQ)
+			rp_doc_warn(d, "ipi.json not collected for every run (baseline %zu of %zu runs, "
+				       "patched %zu of %zu): the table falls back to /proc/interrupts "
+				       "deltas, which cannot tell callbacks apart.",
+				    ic->ntraced[0], ic->nruns[0], ic->ntraced[1], ic->nruns[1]);
+		snprintf(cap, sizeof(cap), "Table %d: IPIs to the isolated CPUs, case %s (%s; %s %zu "
+			 "runs, %.1f CPU-min; %s %zu runs, %.1f CPU-min)", ic->table_no, ic->case_name,
+			 ic->source == RP_SRC_TRACE ? "ipi.json" : "/proc/interrupts", side_names[0],
+			 ic->nruns[0], ic->cpu_min[0], side_names[1], ic->nruns[1], ic->cpu_min[1]);
+		head[1] = cell(&cs, "%s total", side_names[0]);
+		head[2] = cell(&cs, "%s /CPU/min", side_names[0]);
+		head[3] = cell(&cs, "%s total", side_names[1]);
+		head[4] = cell(&cs, "%s /CPU/min", side_names[1]);
+		rp_doc_table(d, cap, 6, head);
+		cells_free(&cs);
+		for (size_t k = 0; k < ic->nrows; k++) {
+			const struct rp_ipi_row *r = &ic->rows[k];
+			const char *row[6];
+
+			row[0] = cell(&cs, "%s%s%s", r->name, r->deferrable ? " *" : "",
+				      !strcmp(r->name, "(null)") ? " (no callback: reschedule)" : "");
+			row[1] = ic->nruns[0] ? cell_num(&cs, r->total[0]) : "-";
+			row[2] = ic->nruns[0] ? cell_num(&cs, r->rate[0]) : "-";
+			row[3] = ic->nruns[1] ? cell_num(&cs, r->total[1]) : "-";
+			row[4] = ic->nruns[1] ? cell_num(&cs, r->rate[1]) : "-";
+			if (ic->nruns[0] && ic->nruns[1] && r->rate[0] > 0)
+				row[5] = cell(&cs, "%+.0f%%", (r->rate[1] / r->rate[0] - 1) * 100);
+			else if (ic->nruns[0] && ic->nruns[1] && r->rate[1] > 0)
+				row[5] = cell(&cs, "new");
+			else
+				row[5] = "-";
+			rp_doc_row(d, row);
+			cells_free(&cs);
+		}
+		{
+			const char *row[6];
+
+			row[0] = ic->source == RP_SRC_TRACE ? "deferrable (*) together" : "CAL + TLB";
+			row[1] = ic->nruns[0] ? cell_num(&cs, ic->deferrable[0]) : "-";
+			row[2] = ic->nruns[0] ? cell_num(&cs, ic->deferrable_rate[0]) : "-";
+			row[3] = ic->nruns[1] ? cell_num(&cs, ic->deferrable[1]) : "-";
+			row[4] = ic->nruns[1] ? cell_num(&cs, ic->deferrable_rate[1]) : "-";
+			row[5] = ic->nruns[0] && ic->nruns[1] && ic->deferrable_rate[0] > 0 ?
+				 cell(&cs, "%+.0f%%",
+				      (ic->deferrable_rate[1] / ic->deferrable_rate[0] - 1) * 100) : "-";
+			rp_doc_row(d, row);
+			cells_free(&cs);
+		}
+		rp_doc_table_end(d);
+		if (ic->source == RP_SRC_TRACE) {
+			if (ic->nct) {
+				for (size_t k = 0; k < ic->nct; k++)
+					rp_doc_item(d, "Deferred by the series on %s (ct_work_defer), work "
+						       "type %s: %.0f, run on kernel entry (ct_work_run): %.0f",
+						    side_names[1], ic->ct[k].type, ic->ct[k].deferred,
+						    ic->ct[k].run);
+				rp_doc_list_end(d);
+			} else {
+				rp_doc_para(d, "Deferred by the series: %s",
+					    ic->ct_present ? "0 (the ct_work tracepoints were there but "
+							     "never fired)" :
+							     "not collected (no ct_work tracepoints in the "
+							     "patched kernel's ipi.json)");
+			}
+		}
+		/* Cross-check: sender side against receiver side and /proc/interrupts. */
+		for (int s = 0; s < 2; s++) {
+			char sent[32], recv[32], cal[32];
+
+			if (!ic->nruns[s])
+				continue;
+			snprintf(sent, sizeof(sent), isnan(ic->sent[s]) ? "-" : "%.0f", ic->sent[s]);
+			snprintf(recv, sizeof(recv), isnan(ic->received[s]) ? "-" : "%.0f",
+				 ic->received[s]);
+			snprintf(cal, sizeof(cal), isnan(ic->cal[s]) ? "-" : "%.0f", ic->cal[s]);
+			if (ic->source == RP_SRC_TRACE) {
+				const char *agree = "cannot be compared";
+
+				if (isfinite(ic->received[s]) && isfinite(ic->cal[s])) {
+					double hi = fmax(ic->received[s], ic->cal[s]);
+
+					agree = hi == 0 || fabs(ic->received[s] - ic->cal[s]) <= 0.1 * hi + 2 ?
+						"agree (within 10%)" :
+						"differ by more than 10% (the /proc/interrupts snapshots "
+						"bracket the whole run, the trace only the measurement)";
+				}
+				rp_doc_item(d, "Cross-check %s: IPIs sent to the isolated CPUs (trace) %s, "
+					       "call-function IPIs received there (irq_vectors) %s, CAL in "
+					       "/proc/interrupts %s: receiver side and CAL %s; lost events "
+					       "%.0f, runs not trustworthy %zu.", side_names[s], sent, recv,
+					    cal, agree, isnan(ic->lost[s]) ? 0 : ic->lost[s],
+					    ic->untrusted[s]);
+			} else {
+				rp_doc_item(d, "Cross-check %s: CAL in /proc/interrupts %s; no trace to "
+					       "compare with (ipi.json not collected).", side_names[s], cal);
+			}
+		}
+		rp_doc_list_end(d);
+		if (ic->plot)
+			rp_doc_image(d, ic->plot, "Figure %d: IPIs per isolated CPU per "
+							   "minute, case %s", ic->plot_no,
+							   ic->case_name);
+	}
+	(void)o;
+}
+
+static void section_good(struct rp_doc *d, struct rp_analysis *a)
+{
+	rp_doc_heading(d, 2, "good", "Good case: oslat on the isolated CPUs");
+	if (!a->ngood) {
+		rp_doc_para(d, "Not measured: the campaign has no oslat case.");
+		return;
+	}
+	rp_doc_para(d, "rteval's statistics from oslat's histograms (bucket upper edges; see "
+		       "lib/hist.h for the rules), every repetition merged, per isolated CPU and for "
+		       "all of them together. \"lost/s\" is the time per second spent in gaps longer "
+		       "than the p99 bucket (at bucket midpoints): what interruptions took from the "
+		       "measuring thread.");
+	for (size_t i = 0; i < a->ngood; i++) {
+		struct rp_good_case *g = &a->good[i];
+		const char *head[] = { "kernel", "cpu", "samples", "min", "max", "mean", "median",
+				       "mode", "stddev", "p90", "p99", "p99.9", "p99.99", "lost/s" };
+		char cap[256];
+		struct cells cs = { 0 };
+
+		rp_doc_heading(d, 3, NULL, "Case %s", g->case_name);
+		if (!g->nruns[0] && !g->nruns[1]) {
+			rp_doc_para(d, "No run of this case that ended ok has oslat.json for either "
+				       "kernel: nothing to show (Table %d lists the runs and why they "
+				       "failed).", a->runs_table_no);
+			continue;
+		}
+		snprintf(cap, sizeof(cap), "Table %d: oslat, case %s (%s: %zu runs, %s: %zu runs)",
+			 g->table_no, g->case_name, side_names[0], g->nruns[0], side_names[1],
+			 g->nruns[1]);
+		rp_doc_table(d, cap, 14, head);
+		for (int s = 0; s < 2; s++) {
+			for (size_t c = 0; c < g->ncpus[s]; c++) {
+				const struct rp_good_cpu *gc = &g->cpus[s][c];
+				const struct ib_hist_stats *st = &gc->st;
+				const char *row[14];
+				double lost = NAN;
+
+				if (!gc->ok)
+					continue;
+				if (gc->cpu < 0 && g->nunit[s])
+					lost = rs_median(g->unit[s][RP_GM_STOLEN], g->nunit[s]);
+				row[0] = side_names[s];
+				row[1] = gc->cpu < 0 ? "all" : cell(&cs, "%d", gc->cpu);
+				row[2] = cell(&cs, "%llu", (unsigned long long)st->samples);
+				row[3] = cell_ns(&cs, st->min, false);
+				row[4] = cell_ns(&cs, st->max, st->max_low);
+				row[5] = cell_ns(&cs, st->mean, false);
+				row[6] = cell_ns(&cs, st->median, false);
+				row[7] = cell_ns(&cs, st->mode, false);
+				row[8] = cell_ns(&cs, st->stddev, false);
+				row[9] = cell_ns(&cs, st->p90.value, st->p90.in_overflow);
+				row[10] = cell_ns(&cs, st->p99.value, st->p99.in_overflow);
+				row[11] = cell_ns(&cs, st->p999.value, st->p999.in_overflow);
+				row[12] = cell_ns(&cs, st->p9999.value, st->p9999.in_overflow);
+				row[13] = gc->cpu < 0 ? cell(&cs, "%s (median of runs)",
+							     cell_ns(&cs, lost, false)) : "";
+				rp_doc_row(d, row);
+				cells_free(&cs);
+			}
+		}
+		rp_doc_table_end(d);
+		if (g->version[0] && g->version[1] && strcmp(g->version[0], g->version[1]))
+			rp_doc_warn(d, "The kernels' oslat files come from different rt-tests versions "
+				       "(%s, %s): their bucket labels differ by one unit.",
+				    g->version[0], g->version[1]);
+		if (!g->nruns[0] || !g->nruns[1])
+			rp_doc_para(d, "Only one kernel has oslat results here: nothing to compare.");
+		if (g->plot)
+			rp_doc_image(d, g->plot, "Figure %d: oslat histograms of both "
+							  "kernels, case %s (log-log)", g->plot_no,
+							  g->case_name);
+	}
+}
+
+static const char *rate_name(struct cells *cs, uint64_t target)
+{
+	return target ? cell(cs, "%llu/s", (unsigned long long)target) : "max";
+}
+
+static void breakeven_text(struct rp_doc *d, const struct rp_bad_case *b)
+{
+	const struct rp_breakeven *be = &b->be;
+
+	if (!be->computed) {
+		rp_doc_para(d, "Break-even: not computed, because %s.", be->why);
+		return;
+	}
+	if (isinf(be->rate))
+		rp_doc_para(d, "Break-even: %s. Inputs: %s.", be->where, be->why);
+	else
+		rp_doc_para(d, "Break-even: about %.0f kernel entries per second, %s. Above it the "
+			       "extra cost of every entry adds up to more time per second than the "
+			       "IPIs the series defers would have taken. Inputs: %s.", be->rate,
+			    be->where, be->why);
+}
+
+static void section_bad(struct rp_doc *d, struct rp_analysis *a, const struct rp_options *o)
+{
+	rp_doc_heading(d, 2, "bad", "Bad case: cost of kernel entries");
+	rp_doc_para(d, "isolbench-entry on the isolated CPUs enters the kernel at each target rate "
+		       "and times every entry. Per rate: the median cost of one entry (median over "
+		       "runs and CPUs of each one's median) with a %.0f%% percentile-bootstrap "
+		       "interval (%u resamples), the achieved rate, the patched kernel's overhead in "
+		       "percent with its interval, and the Mann-Whitney U p-value.",
+		    o->level * 100, o->nboot);
+	rp_doc_para(d, "Break-even is defined as the entry rate r at which r x (extra cost per "
+		       "entry) equals s x c: the IPIs per second the series saves an isolated CPU "
+		       "(s, deferrable IPIs of the good case, baseline minus patched) times the cost "
+		       "of one IPI to that CPU (c, from --ipi-cost-ns, else estimated from oslat: "
+		       "the lost time per second the patched kernel saves divided by s). Below r "
+		       "the deferral saves more time than it costs; above it, it costs more.");
+	if (!a->nbad) {
+		rp_doc_para(d, "Not measured: the campaign has no entry case.");
+		return;
+	}
+	for (size_t i = 0; i < a->nbad; i++) {
+		struct rp_bad_case *b = &a->bad[i];
+		const char *head[] = { "rate", "achieved (b/p)", "baseline per entry",
+				       "patched per entry", "overhead", "p (MWU)", "n (b/p)" };
+		char cap[256];
+		struct cells cs = { 0 };
+
+		rp_doc_heading(d, 3, NULL, "Case %s%s%s%s", b->case_name, b->kind ? " (" : "",
+			       b->kind ? b->kind : "", b->kind ? ")" : "");
+		if (!b->nrates) {
+			rp_doc_para(d, "No run of this case that ended ok has entry.json for either "
+				       "kernel: nothing to show (Table %d lists the runs and why they "
+				       "failed).", a->runs_table_no);
+			continue;
+		}
+		snprintf(cap, sizeof(cap), "Table %d: cost per kernel entry, case %s", b->table_no,
+			 b->case_name);
+		head[2] = cell(&cs, "%s per entry", side_names[0]);
+		head[3] = cell(&cs, "%s per entry", side_names[1]);
+		rp_doc_table(d, cap, 7, head);
+		cells_free(&cs);
+		for (size_t k = 0; k < b->nrates; k++) {
+			const struct rp_bad_rate *br = &b->rates[k];
+			const char *row[7];
+
+			row[0] = rate_name(&cs, br->target);
+			row[1] = cell(&cs, "%.0f / %.0f", br->achieved_med[0], br->achieved_med[1]);
+			row[2] = ci_text(&cs, &br->ci[0], "ns");
+			row[3] = ci_text(&cs, &br->ci[1], "ns");
+			row[4] = ci_text(&cs, &br->pct, "%");
+			row[5] = br->have_mwu ? cell(&cs, "%.3g%s", br->mwu.p,
+						     br->mwu.exact ? " (exact)" : "") : "n too small";
+			row[6] = cell(&cs, "%zu / %zu", br->n[0], br->n[1]);
+			rp_doc_row(d, row);
+			cells_free(&cs);
+		}
+		rp_doc_table_end(d);
+		breakeven_text(d, b);
+		if (b->plot)
+			rp_doc_image(d, b->plot, "Figure %d: cost per kernel entry against "
+							  "entry rate, case %s", b->plot_no,
+							  b->case_name);
+	}
+}
+
+static void section_real(struct rp_doc *d, struct rp_analysis *a, const struct rp_options *o)
+{
+	const char *head[] = { "metric", "baseline median [CI]", "patched median [CI]",
+			       "difference [CI]", "U", "p", "n (b/p)", "result", "see" };
+	struct cells cs = { 0 };
+	char cap[256];
+
+	rp_doc_heading(d, 2, "real", "Is it real? Repetitions compared");
+	rp_doc_para(d, "Each run and isolated CPU gives one value per metric; the two kernels' "
+		       "values are compared with the two-sided Mann-Whitney U test (exact p without "
+		       "ties when a sample has at most 8 values, else the normal approximation with "
+		       "tie correction), at alpha = %g. Medians and the difference of medians carry "
+		       "%.0f%% percentile-bootstrap intervals (%u resamples, seed %lu; none below %d "
+		       "values). With n values per kernel the smallest possible p is 2/C(2n, n): "
+		       "0.1 for n = 3, 0.029 for n = 4, 0.0022 for n = 6.", o->alpha, o->level * 100,
+		    o->nboot, o->seed, RS_BOOT_MIN_N);
+	if (!a->ncmp) {
+		rp_doc_para(d, "Nothing to compare: no metric has values for both kernels.");
+		return;
+	}
+	snprintf(cap, sizeof(cap), "Table %d: run-by-run comparison (lower is better everywhere)",
+		 a->cmp_table_no);
+	head[1] = cell(&cs, "%s median [CI]", side_names[0]);
+	head[2] = cell(&cs, "%s median [CI]", side_names[1]);
+	rp_doc_table(d, cap, 9, head);
+	cells_free(&cs);
+	for (size_t i = 0; i < a->ncmp; i++) {
+		const struct rp_cmp *c = &a->cmp[i];
+		const char *row[9];
+
+		row[0] = c->what;
+		row[1] = ci_text(&cs, &c->ci[0], c->unit);
+		row[2] = ci_text(&cs, &c->ci[1], c->unit);
+		row[3] = ci_text(&cs, &c->diff, c->unit);
+		row[4] = c->have_mwu ? cell(&cs, "%.1f", c->mwu.u1) : "-";
+		row[5] = p_text(&cs, c);
+		row[6] = cell(&cs, "%zu / %zu", c->n[0], c->n[1]);
+		row[7] = !c->have_mwu ? "too few values" :
+			 c->verdict < 0 ? "patched better" :
+			 c->verdict > 0 ? "patched worse" :
+			 c->mwu.min_p >= o->alpha ? "no significant difference (n too small to show one)" :
+			 "no significant difference";
+		row[8] = cell(&cs, "Table %d", c->ref_table);
+		rp_doc_row(d, row);
+		cells_free(&cs);
+	}
+	rp_doc_table_end(d);
+}
+
+static void fmt_duration(char *b, size_t len, double s)
+{
+	if (!isfinite(s))
+		snprintf(b, len, "-");
+	else if (s >= 3600)
+		snprintf(b, len, "%.1f h", s / 3600);
+	else if (s >= 120)
+		snprintf(b, len, "%.1f min", s / 60);
+	else
+		snprintf(b, len, "%.1f s", s);
+}
+
+static void section_runs(struct rp_doc *d, struct rp_analysis *a)
+{
+	const char *head[] = { "run", "campaign", "kernel", "case", "rep", "status", "accel", "wall",
+			       "files", "reasons" };
+	struct cells cs = { 0 };
+	char cap[128];
+	const struct rp_campaign *camps[2] = { a->base, a->main };
+
+	rp_doc_heading(d, 2, "runs", "Runs");
+	snprintf(cap, sizeof(cap), "Table %d: every run and how it ended (run.json)", a->runs_table_no);
+	rp_doc_table(d, cap, 10, head);
+	for (int k = 0; k < 2; k++) {
+		if (k == 1 && camps[1] == camps[0])
+			break;
+		for (size_t i = 0; i < camps[k]->nruns; i++) {
+			const struct rp_run *r = &camps[k]->runs[i];
+			const char *row[10];
+			char wall[32], files[256] = "", *reasons;
+			size_t len = 0;
+
+			fmt_duration(wall, sizeof(wall), r->wall_s);
+			if (r->oslat)
+				len += snprintf(files + len, sizeof(files) - len, "oslat ");
+			if (r->entry)
+				len += snprintf(files + len, sizeof(files) - len, "entry ");
+			if (r->irq)
+				len += snprintf(files + len, sizeof(files) - len, "interrupts ");
+			if (r->ipi)
+				len += snprintf(files + len, sizeof(files) - len, "ipi ");
+			if (!len)
+				snprintf(files, sizeof(files), "none");
+			else
+				files[len - 1] = '\0';
+			reasons = rp_strdup("");
+			for (size_t j = 0; j < r->nreasons; j++) {
+				char *t = rp_printf("%s%s%s", reasons, j ? "; " : "", r->reasons[j]);
+
+				free(reasons);
+				reasons = t;
+			}
+			{
+				const char *errs[] = { r->oslat_err, r->entry_err, r->irq_err, r->ipi_err };
+
+				for (size_t j = 0; j < 4; j++) {
+					char *t;
+
+					if (!errs[j])
+						continue;
+					t = rp_printf("%s%sunreadable: %s", reasons, reasons[0] ? "; " : "",
+						      errs[j]);
+					free(reasons);
+					reasons = t;
+				}
+			}
+			row[0] = r->slug;
+			row[1] = camps[k]->name;
+			row[2] = r->kernel;
+			row[3] = r->case_name;
+			row[4] = cell(&cs, "%d", r->rep);
+			row[5] = r->status;
+			row[6] = r->accel;
+			row[7] = wall;
+			row[8] = files;
+			row[9] = reasons;
+			rp_doc_row(d, row);
+			cells_free(&cs);
+			free(reasons);
+		}
+	}
+	rp_doc_table_end(d);
+}
+
+static void kernel_line(struct rp_doc *d, const struct rp_campaign *c, const char *name,
+			const char *role)
+{
+	struct json_object *k = rp_jget(c->kernels, name, json_type_object);
+	const char *sha = rp_jstr(k, "series_sha256", NULL);
+	struct json_object *patches = rp_jget(k, "patches", json_type_array);
+
+	if (!k) {
+		rp_doc_item(d, "%s kernel %s: kernels/%s.json missing", role, name, name);
+		return;
+	}
+	rp_doc_item(d, "%s kernel %s: %s (release %s), series %s (%zu patches, sha256 %.16s), "
+		       "config sha256 %.16s, built %s", role, name, rp_jstr(k, "source", "?"),
+		    rp_jstr(k, "release", "?"),
+		    rp_jstr(k, "series", "")[0] ? rp_jstr(k, "series", "") : "none",
+		    patches ? json_object_array_length(patches) : 0, sha ? sha : "-",
+		    rp_jstr(k, "config_sha256", "-"), rp_jstr(k, "built_at", "?"));
+}
+
+static const char *first_cmdline(const struct rp_side *s)
+{
+	for (size_t i = 0; i < s->camp->nruns; i++)
+		if (rp_run_on_side(&s->camp->runs[i], s) && s->camp->runs[i].cmdline)
+			return s->camp->runs[i].cmdline;
+	return NULL;
+}
+
+static void section_provenance(struct rp_doc *d, struct rp_analysis *a, const struct rp_options *o)
+{
+	const struct rp_campaign *camps[2] = { a->base, a->main };
+
+	rp_doc_heading(d, 2, "provenance", "Provenance");
+	kernel_line(d, a->side[0].camp, a->side[0].kernel, "Baseline");
+	kernel_line(d, a->side[1].camp, a->side[1].kernel, "Patched");
+	for (int s = 0; s < 2; s++) {
+		const char *cl = first_cmdline(&a->side[s]);
+
+		rp_doc_item(d, "Guest cmdline (%s): %s", side_names[s],
+			    cl ? cl : "not recorded (no job-record.json)");
+	}
+	for (int k = 0; k < 2; k++) {
+		const struct rp_campaign *c = camps[k];
+		char dur[32], wall[32];
+
+		if (k == 1 && camps[1] == camps[0])
+			break;
+		fmt_duration(dur, sizeof(dur), c->duration_s);
+		fmt_duration(wall, sizeof(wall), rp_jnum(c->timing, "wall_s", NAN));
+		rp_doc_item(d, "Campaign %s (%s): %zu runs, %d repetition(s), measurement %s per run "
+			       "after %.0f s warm-up, guest %d vCPUs (housekeeping %s, isolated %s), "
+			       "campaign wall time %s, started %s", c->name, c->dir, c->nruns, c->reps,
+			    dur, c->warmup_s,
+			    (int)rp_jnum(rp_jget(c->campaign, "guest", json_type_object), "vcpus", 0),
+			    c->hk_str, c->iso_str, wall, rp_jstr(c->timing, "started", "?"));
+		for (size_t h = 0; h < json_object_array_length(c->hosts); h++) {
+			struct json_object *ho = json_object_array_get_idx(c->hosts, h);
+
+			rp_doc_item(d, "Host %s: %s, %s CPUs online, host kernel %s; accelerator %s (%s); "
+				       "%s; libvirt %s", rp_jstr(ho, "hostname", "?"),
+				    rp_jstr(ho, "host_cpu_model", "?"),
+				    rp_jstr(ho, "host_cpus_online", "?"), rp_jstr(ho, "host_kernel", "?"),
+				    rp_jstr(ho, "accel", "?"), rp_jstr(ho, "accel_reason", ""),
+				    rp_jstr(ho, "qemu", "?"), rp_jstr(ho, "libvirt", "?"));
+		}
+		if (c->image)
+			rp_doc_item(d, "Guest image: suite %s", rp_jstr(c->image, "suite", "?"));
+	}
+	rp_doc_item(d, "Report: isolbench-report, alpha %g, %.0f%% intervals, %u bootstrap "
+		       "resamples, seed %lu", o->alpha, o->level * 100, o->nboot, o->seed);
+	rp_doc_list_end(d);
+}
+
+static void section_verdict(struct rp_doc *d, struct rp_analysis *a, const struct rp_verdict *v)
+{
+	const char *head[] = { "gate", "value", "limit", "result", "what" };
+	struct cells cs = { 0 };
+
+	rp_doc_heading(d, 2, "verdict", "Verdict");
+	for (size_t i = 0; i < v->nerrors; i++)
+		rp_doc_warn(d, "Gate error: %s", v->errors[i]);
+	if (!v->any_gates) {
+		rp_doc_para(d, "The campaign file has no gates: nothing to pass or fail "
+			       "(docs/report.md lists them).");
+		return;
+	}
+	if (!v->n)
+		return;
+	rp_doc_table(d, NULL, 5, head);
+	for (size_t i = 0; i < v->n; i++) {
+		const struct rp_gate_result *g = &v->g[i];
+		const char *row[5];
+
+		row[0] = g->name;
+		row[1] = isfinite(g->value) ? cell(&cs, "%.4g", g->value) : "unknown";
+		row[2] = cell(&cs, "%s %.4g", g->op, g->limit);
+		row[3] = g->pass ? "pass" : "FAIL";
+		row[4] = g->detail;
+		rp_doc_row(d, row);
+		cells_free(&cs);
+	}
+	rp_doc_table_end(d);
+	(void)a;
+}
+
+/* --- the reviewers' questions ------------------------------------------- */
+
+static const struct rp_cmp *find_cmp(const struct rp_analysis *a, const char *what)
+{
+	for (size_t i = 0; i < a->ncmp; i++)
+		if (!strcmp(a->cmp[i].what, what))
+			return &a->cmp[i];
+	return NULL;
+}
+
+static const char *cmp_word(const struct rp_cmp *c)
+{
+	if (!c || !c->have_mwu)
+		return "too few runs to test";
+	if (c->verdict < 0)
+		return "significantly lower on the patched kernel";
+	if (c->verdict > 0)
+		return "significantly higher on the patched kernel";
+	return "no significant difference";
+}
+
+static void q_ipis(struct rp_doc *d, struct rp_analysis *a)
+{
+	char *txt = rp_strdup("");
+
+	for (size_t i = 0; i < a->nipi; i++) {
+		const struct rp_ipi_case *ic = &a->ipi[i];
+		char *t, *remain;
+		int shown = 0;
+
+		if (!ic->nruns[0] || !ic->nruns[1])
+			continue;
+		remain = rp_strdup("");
+		for (size_t k = 0; k < ic->nrows && shown < 4; k++) {
+			const struct rp_ipi_row *r = &ic->rows[k];
+
+			if (!(r->total[1] > 0) || ic->source != RP_SRC_TRACE)
+				continue;
+			t = rp_printf("%s%s%s %.3g/CPU/min", remain, shown ? ", " : "", r->name,
+				      r->rate[1]);
+			free(remain);
+			remain = t;
+			shown++;
+		}
+		if (ic->source == RP_SRC_TRACE)
+			t = rp_printf("%s In %s the deferrable IPIs (do_sync_core, do_flush_tlb_all, "
+				      "do_kernel_range_flush) went from %.3g to %.3g per isolated "
+				      "CPU per minute (%.0f to %.0f in all)%s; still reaching the "
+				      "isolated CPUs on %s: %s (Table %d).", txt, ic->case_name,
+				      ic->deferrable_rate[0], ic->deferrable_rate[1], ic->deferrable[0],
+				      ic->deferrable[1],
+				      ic->nct ? ", and the series' tracepoints counted the deferrals" : "",
+				      side_names[1], remain[0] ? remain : "nothing", ic->table_no);
+		else
+			t = rp_printf("%s In %s, without the IPI collector, only /proc/interrupts "
+				      "is known: CAL+TLB went from %.3g to %.3g per isolated CPU per "
+				      "minute, which cannot say which callbacks remain (Table %d).", txt,
+				      ic->case_name, ic->deferrable_rate[0], ic->deferrable_rate[1],
+				      ic->table_no);
+		free(txt);
+		free(remain);
+		txt = t;
+	}
+	rp_doc_para(d, "Does it remove the IPIs from the isolated CPUs, and which remain?%s",
+		    txt[0] ? txt : " Not answered: no case has counts for both kernels.");
+	free(txt);
+}
+
+static void q_good(struct rp_doc *d, struct rp_analysis *a)
+{
+	char *txt = rp_strdup("");
+
+	for (size_t i = 0; i < a->ngood; i++) {
+		const struct rp_good_case *g = &a->good[i];
+		const struct rp_good_cpu *all[2] = { NULL, NULL };
+		char *w, *t, m0[32], m1[32], p0[32], p1[32], fig[32];
+		const struct rp_cmp *cmax, *cp99;
+
+		for (int s = 0; s < 2; s++)
+			if (g->ncpus[s] && g->cpus[s][g->ncpus[s] - 1].ok)
+				all[s] = &g->cpus[s][g->ncpus[s] - 1];
+		if (!all[0] || !all[1])
+			continue;
+		rp_fmt_ns(m0, sizeof(m0), all[0]->st.max);
+		rp_fmt_ns(m1, sizeof(m1), all[1]->st.max);
+		rp_fmt_ns(p0, sizeof(p0), all[0]->st.p9999.value);
+		rp_fmt_ns(p1, sizeof(p1), all[1]->st.p9999.value);
+		w = rp_printf("%s: oslat max", g->case_name);
+		cmax = find_cmp(a, w);
+		free(w);
+		w = rp_printf("%s: oslat p99", g->case_name);
+		cp99 = find_cmp(a, w);
+		free(w);
+		snprintf(fig, sizeof(fig), g->plot ? ", Figure %d" : "", g->plot_no);
+		t = rp_printf("%s In %s the worst latency went from %s to %s and p99.99 from %s to "
+			      "%s (all isolated CPUs, Table %d%s); run by run, max: %s, p99: %s "
+			      "(Table %d).", txt, g->case_name, m0, m1, p0, p1, g->table_no,
+			      fig, cmp_word(cmax),
+			      cmp_word(cp99), a->cmp_table_no);
+		free(txt);
+		txt = t;
+	}
+	rp_doc_para(d, "The good case (a thread that stays in user space):%s",
+		    txt[0] ? txt : " not measured for both kernels (no oslat case with results).");
+	free(txt);
+}
+
+static void q_bad(struct rp_doc *d, struct rp_analysis *a)
+{
+	char *txt = rp_strdup("");
+
+	for (size_t i = 0; i < a->nbad; i++) {
+		const struct rp_bad_case *b = &a->bad[i];
+		char *list = rp_strdup(""), *t, fig[32], be[64];
+
+		for (size_t k = 0; k < b->nrates; k++) {
+			const struct rp_bad_rate *br = &b->rates[k];
+			struct cells cs = { 0 };
+
+			if (!isfinite(br->pct.est))
+				continue;
+			t = rp_printf("%s%s%s: %s", list, list[0] ? ", " : "",
+				      rate_name(&cs, br->target), ci_text(&cs, &br->pct, "%"));
+			cells_free(&cs);
+			free(list);
+			list = t;
+		}
+		snprintf(fig, sizeof(fig), b->plot ? ", Figure %d" : "", b->plot_no);
+		snprintf(be, sizeof(be), "about %.0f entries/s", b->be.rate);
+		if (b->be.computed)
+			t = rp_printf("%s In %s (%s) the extra cost per entry was %s (Table %d%s). "
+				      "Break-even: %s%s.", txt, b->case_name, b->kind ? b->kind : "?",
+				      list[0] ? list : "not measured for both kernels", b->table_no,
+				      fig, isinf(b->be.rate) ? b->be.where : be,
+				      b->be.cost_measured ? " (with an IPI cost estimated from oslat)" : "");
+		else
+			t = rp_printf("%s In %s (%s) the extra cost per entry was %s (Table %d). "
+				      "Break-even not computed: %s.", txt, b->case_name,
+				      b->kind ? b->kind : "?",
+				      list[0] ? list : "not measured for both kernels", b->table_no,
+				      b->be.why);
+		free(list);
+		free(txt);
+		txt = t;
+	}
+	rp_doc_para(d, "What does the bad case cost (a thread that enters the kernel often)?%s",
+		    txt[0] ? txt : " Not measured: the campaign has no entry case.");
+	free(txt);
+}
+
+static void q_real(struct rp_doc *d, struct rp_analysis *a, const struct rp_options *o)
+{
+	size_t better = 0, worse = 0, tested = 0, weak = 0, minn = SIZE_MAX;
+	char more[256] = "";
+
+	for (size_t i = 0; i < a->ncmp; i++) {
+		const struct rp_cmp *c = &a->cmp[i];
+
+		if (!c->have_mwu)
+			continue;
+		tested++;
+		better += c->verdict < 0;
+		worse += c->verdict > 0;
+		weak += c->mwu.min_p >= o->alpha;
+		if (c->mwu.n1 < minn)
+			minn = c->mwu.n1;
+		if (c->mwu.n2 < minn)
+			minn = c->mwu.n2;
+	}
+	if (!tested) {
+		rp_doc_para(d, "Is the difference real or noise? Not testable: the kernels need at "
+			       "least 2 values each (repetitions x isolated CPUs) per metric (Table %d).",
+			    a->cmp_table_no);
+		return;
+	}
+	if (weak)
+		snprintf(more, sizeof(more), " %zu of them have too few values to ever reach p < %g "
+			 "(smallest sample %zu): more repetitions are needed before \"no significant "
+			 "difference\" means anything.", weak, o->alpha, minn);
+	rp_doc_para(d, "Is the difference real or noise? Of %zu metrics compared run by run "
+		       "(Mann-Whitney U, alpha %g, Table %d), %zu are significantly better and %zu "
+		       "significantly worse on the patched kernel; for the other %zu there is no "
+		       "significant difference.%s", tested, o->alpha, a->cmp_table_no, better, worse,
+		    tested - better - worse, more);
+}
+
+/* --- main -------------------------------------------------------------- */
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: " TOOL " [OPTIONS] CAMPAIGN_DIR\n"
+		"Writes CAMPAIGN_DIR/report/{report.md,report.html,verdict.json,*.png}.\n\n"
+		"  -b, --baseline DIR     take the baseline kernel's runs from campaign DIR\n"
+		"  -k, --kernels B,P      kernel names to compare (default: the kernel without a\n"
+		"                         series is the baseline, the other one the patched)\n"
+		"  -o, --output DIR       output folder (default CAMPAIGN_DIR/report)\n"
+		"      --ipi-cost-ns N    cost of one IPI on an isolated CPU for the break-even\n"
+		"                         (1..%.0f; default: estimated from the oslat case)\n"
+		"      --alpha A          significance level (%g..%g, default 0.05)\n"
+		"      --bootstrap N      bootstrap resamples (%u..%u, default %u)\n"
+		"      --seed N           bootstrap seed (default 1)\n"
+		"      --no-plots         skip gnuplot\n"
+		"  -q, --quiet            print nothing but errors\n"
+		"  -h, --help             this text\n\n"
+		"Gates (top-level 'gates:' of the campaign file):\n", IPI_COST_MAX, ALPHA_MIN,
+		ALPHA_MAX, NBOOT_MIN, NBOOT_MAX, NBOOT_DEFAULT);
+	rp_gates_help(f);
+	fprintf(f, "\nExit status: 0 report written and all gates passed (or none), 1 a gate "
+		   "failed,\n2 bad usage, unreadable campaign, or an unknown/malformed gate.\n");
+}
+
+static bool kernel_has_series(const struct rp_campaign *c, const char *name)
+{
+	struct json_object *ks = rp_jget(c->campaign, "kernels", json_type_array);
+
+	for (size_t i = 0; ks && i < json_object_array_length(ks); i++) {
+		struct json_object *k = json_object_array_get_idx(ks, i);
+
+		if (!strcmp(rp_jstr(k, "name", ""), name))
+			return rp_jstr(k, "series", "")[0] != '\0';
+	}
+	return false;
+}
+
+/* The kernel of @c to use: @want, else one with (or without) a series, else the first. */
+static const char *pick_kernel(const struct rp_campaign *c, const char *want, bool series,
+			       const char *not)
+{
+	struct json_object *ks = rp_jget(c->campaign, "kernels", json_type_array);
+	const char *any = NULL;
+
+	if (want)
+		return want;
+	for (size_t i = 0; ks && i < json_object_array_length(ks); i++) {
+		const char *n = rp_jstr(json_object_array_get_idx(ks, i), "name", NULL);
+
+		if (!n || (not && !strcmp(n, not)))
+			continue;
+		if (kernel_has_series(c, n) == series)
+			return n;
+		if (!any)
+			any = n;
+	}
+	return any;
+}
+
+static bool kernel_known(const struct rp_campaign *c, const char *name)
+{
+	for (size_t i = 0; i < c->nruns; i++)
+		if (!strcmp(c->runs[i].kernel, name))
+			return true;
+	return false;
+}
+
+static void make_plots(struct rp_analysis *a, const struct rp_options *o, bool quiet)
+{
+	char err[512];
+
+	if (!o->plots)
+		return;
+	if (rp_plot_available() < 0) {
+		if (!quiet)
+			fprintf(stderr, TOOL ": gnuplot with a png terminal not found: no plots\n");
+		return;
+	}
+	for (size_t i = 0; i < a->nipi; i++) {
+		char *f = rp_printf("ipi-%zu.png", i + 1);
+
+		if (a->ipi[i].plot_no && rp_plot_ipi(a, &a->ipi[i], o->outdir, f, err, sizeof(err)) == 0)
+			a->ipi[i].plot = f;
+		else {
+			if (a->ipi[i].plot_no)
+				fprintf(stderr, TOOL ": %s\n", err);
+			free(f);
+		}
+	}
+	for (size_t i = 0; i < a->ngood; i++) {
+		char *f = rp_printf("oslat-%zu.png", i + 1);
+
+		if (a->good[i].plot_no && rp_plot_oslat(a, &a->good[i], o->outdir, f, err,
+							sizeof(err)) == 0)
+			a->good[i].plot = f;
+		else {
+			if (a->good[i].plot_no)
+				fprintf(stderr, TOOL ": %s\n", err);
+			free(f);
+		}
+	}
+	for (size_t i = 0; i < a->nbad; i++) {
+		char *f = rp_printf("entry-%zu.png", i + 1);
+
+		if (a->bad[i].plot_no && rp_plot_entry(a, &a->bad[i], o->outdir, f, err,
+						       sizeof(err)) == 0)
+			a->bad[i].plot = f;
+		else {
+			if (a->bad[i].plot_no)
+				fprintf(stderr, TOOL ": %s\n", err);
+			free(f);
+		}
+	}
+}
+
+static int write_report(struct rp_analysis *a, const struct rp_options *o, const struct rp_verdict *v)
+{
+	struct rp_doc *d;
+	char *title;
+	bool tcg = a->main->tcg || a->base->tcg, pass = true;
+
+	title = rp_printf("isolbench report: %s, %s vs %s", a->main->name, side_names[1],
+			  side_names[0]);
+	d = rp_doc_open(o->outdir, title);
+	free(title);
+	if (!d)
+		return -1;
+	if (tcg)
+		rp_doc_warn(d, "The guests ran under TCG (emulation, no KVM): every latency and cost "
+			       "in this report is emulated and says nothing about hardware. Only the "
+			       "counts (IPIs, interrupts, deferrals) are meaningful.");
+	if (a->runs_failed)
+		rp_doc_warn(d, "%zu of %zu runs did not end ok; Table %d says why. Their data is left "
+			       "out of every comparison.", a->runs_failed, a->runs_total,
+			    a->runs_table_no);
+	if (!kernel_known(a->side[1].camp, a->side[1].kernel) ||
+	    !kernel_known(a->side[0].camp, a->side[0].kernel) ||
+	    !strcmp(a->side[0].kernel, a->side[1].kernel))
+		rp_doc_warn(d, "Only one kernel to look at (%s): there is nothing to compare; the "
+			       "report shows what there is.", a->side[0].kernel);
+	for (size_t i = 0; i < v->n; i++)
+		pass &= v->g[i].pass;
+	rp_doc_para(d, "Campaign %s%s%s, baseline kernel %s, patched kernel %s, isolated CPUs %s. "
+		       "Gates: %s.", a->main->dir, a->base != a->main ? ", baseline campaign " : "",
+		    a->base != a->main ? a->base->dir : "", side_names[0], side_names[1],
+		    a->main->iso_str,
+		    v->nerrors ? "error (see Verdict)" : !v->any_gates ? "none defined" :
+		    pass ? "all passed" : "FAILED (see Verdict)");
+
+	rp_doc_heading(d, 2, "questions", "The reviewers' questions");
+	q_ipis(d, a);
+	q_good(d, a);
+	q_bad(d, a);
+	q_real(d, a, o);
+	section_ipi(d, a, o);
+	section_good(d, a);
+	section_bad(d, a, o);
+	section_real(d, a, o);
+	section_runs(d, a);
+	section_provenance(d, a, o);
+	section_verdict(d, a, v);
+	return rp_doc_close(d);
+}
+
+static int parse_double(const char *s, double min, double max, const char *what, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v >= min && v <= max)) {
+		fprintf(stderr, TOOL ": %s must be a number from %g to %g, not '%s'\n", what, min, max,
+			s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "baseline", required_argument, NULL, 'b' },
+		{ "kernels", required_argument, NULL, 'k' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "ipi-cost-ns", required_argument, NULL, 'I' },
+		{ "alpha", required_argument, NULL, 'A' },
+		{ "bootstrap", required_argument, NULL, 'B' },
+		{ "seed", required_argument, NULL, 'S' },
+		{ "no-plots", no_argument, NULL, 'P' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct rp_options o = { .alpha = 0.05, .level = 0.95, .nboot = NBOOT_DEFAULT, .seed = 1,
+				.plots = true };
+	const char *basedir = NULL, *kernels = NULL;
+	char *want[2] = { NULL, NULL }, *outdir = NULL, err[1024];
+	struct rp_campaign *main_c, *base_c = NULL;
+	struct json_object *gates = NULL;
+	struct rp_analysis a = { 0 };
+	struct rp_verdict v;
+	bool quiet = false, pass = true;
+	double num;
+	int opt, rc;
+
+	while ((opt = getopt_long(argc, argv, "b:k:o:qh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'b':
+			basedir = optarg;
+			break;
+		case 'k':
+			kernels = optarg;
+			break;
+		case 'o':
+			o.outdir = optarg;
+			break;
+		case 'I':
+			if (parse_double(optarg, 1, IPI_COST_MAX, "--ipi-cost-ns", &o.ipi_cost_ns))
+				return EXIT_USAGE;
+			break;
+		case 'A':
+			if (parse_double(optarg, ALPHA_MIN, ALPHA_MAX, "--alpha", &o.alpha))
+				return EXIT_USAGE;
+			break;
+		case 'B':
+			if (parse_double(optarg, NBOOT_MIN, NBOOT_MAX, "--bootstrap", &num) ||
+			    num != floor(num)) {
+				if (num != floor(num))
+					fprintf(stderr, TOOL ": --bootstrap must be a whole number\n");
+				return EXIT_USAGE;
+			}
+			o.nboot = (unsigned int)num;
+			break;
+		case 'S':
+			if (parse_double(optarg, 0, 4294967295.0, "--seed", &num) || num != floor(num))
+				return EXIT_USAGE;
+			o.seed = (unsigned long)num;
+			break;
+		case 'P':
+			o.plots = false;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (kernels) {
+		const char *comma = strchr(kernels, ',');
+
+		if (!comma || comma == kernels || !comma[1] || strchr(comma + 1, ',')) {
+			fprintf(stderr, TOOL ": --kernels wants BASELINE,PATCHED, e.g. baseline,patched\n");
+			return EXIT_USAGE;
+		}
+		want[0] = strndup(kernels, (size_t)(comma - kernels));
+		want[1] = strdup(comma + 1);
+	}
+	main_c = rp_campaign_load(argv[optind], err, sizeof(err));
+	if (!main_c) {
+		fprintf(stderr, TOOL ": %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (basedir) {
+		base_c = rp_campaign_load(basedir, err, sizeof(err));
+		if (!base_c) {
+			fprintf(stderr, TOOL ": --baseline: %s\n", err);
+			rp_campaign_free(main_c);
+			return EXIT_USAGE;
+		}
+	}
+	a.main = main_c;
+	a.base = base_c ? base_c : main_c;
+	a.side[0].camp = a.base;
+	a.side[1].camp = main_c;
+	a.side[0].kernel = pick_kernel(a.base, want[0], false, NULL);
+	a.side[1].kernel = pick_kernel(main_c, want[1], true, base_c ? NULL : a.side[0].kernel);
+	if (!a.side[0].kernel)
+		a.side[0].kernel = "(none)";
+	if (!a.side[1].kernel)
+		a.side[1].kernel = "(none)";
+	for (int s = 0; s < 2; s++) {
+		if (want[s] && !kernel_known(a.side[s].camp, want[s])) {
+			fprintf(stderr, TOOL ": --kernels: campaign %s has no runs of kernel '%s'\n",
+				a.side[s].camp->dir, want[s]);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+	}
+	side_names[0] = a.side[0].kernel;
+	side_names[1] = a.side[1].kernel;
+	if (!strcmp(side_names[0], side_names[1]) && base_c) {
+		side_name_buf = rp_printf("%s (baseline campaign)", a.side[0].kernel);
+		side_names[0] = side_name_buf;
+	}
+
+	if (!o.outdir) {
+		outdir = rp_printf("%s/report", main_c->dir);
+		o.outdir = outdir;
+	}
+	if (mkdir(o.outdir, 0755) < 0 && errno != EEXIST) {
+		fprintf(stderr, TOOL ": %s: %s\n", o.outdir, strerror(errno));
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	rp_analyse(&a, &o);
+	json_object_object_get_ex(main_c->campaign, "gates", &gates);
+	rp_gates_judge(&a, gates, &v);
+	make_plots(&a, &o, quiet);
+	{
+		char *path = rp_printf("%s/verdict.json", o.outdir);
+
+		if (write_report(&a, &o, &v) < 0 || rp_gates_write(&a, &v, path) < 0) {
+			fprintf(stderr, TOOL ": writing into %s: %s\n", o.outdir, strerror(errno));
+			free(path);
+			rc = EXIT_USAGE;
+			goto out_verdict;
+		}
+		free(path);
+	}
+	for (size_t i = 0; i < v.n; i++)
+		pass &= v.g[i].pass;
+	for (size_t i = 0; i < v.nerrors; i++)
+		fprintf(stderr, TOOL ": %s\n", v.errors[i]);
+	if (!quiet) {
+		printf("report: %s/report.md\n        %s/report.html\n", o.outdir, o.outdir);
+		printf("verdict: %s/verdict.json: ", o.outdir);
+		if (v.nerrors)
+			printf("error in the gates\n");
+		else if (!v.any_gates)
+			printf("no gates\n");
+		else
+			printf("%s\n", pass ? "all gates passed" : "a gate FAILED");
+		for (size_t i = 0; i < v.n; i++)
+			if (!v.g[i].pass)
+				printf("  FAIL %s: %g, limit %s %g (%s)\n", v.g[i].name, v.g[i].value,
+				       v.g[i].op, v.g[i].limit, v.g[i].detail);
+	}
+	rc = v.nerrors ? EXIT_USAGE : pass ? EXIT_OK : EXIT_GATE_FAILED;
+out_verdict:
+	rp_verdict_free(&v);
+	rp_analysis_free(&a);
+out:
+	rp_campaign_free(main_c);
+	rp_campaign_free(base_c);
+	free(outdir);
+	free(side_name_buf);
+	free(want[0]);
+	free(want[1]);
+	return rc;
+}

@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef ISOLBENCH_REPORT_H
+#define ISOLBENCH_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <json-c/json.h>
+
+#include "cpulist.h"
+#include "hist.h"
+#include "latency.h"
+#include "procirq.h"
+#include "stats.h"
+
+/*
+ * isolbench-report's model: campaign folders loaded once (campaign.c), the
+ * numbers computed from them (analysis.c), then written as Markdown and
+ * HTML side by side (doc.c), with gnuplot PNGs (plot.c) and the gates of
+ * the campaign file judged (gates.c). report.c holds main() and the text.
+ */
+
+/* One run folder, runs/<slug>/, with every file it has loaded. */
+struct rp_run {
+	const struct rp_campaign *camp;
+	char *slug, *dir;
+	char *kernel, *case_name, *case_kind, *status, *accel;
+	char **reasons;
+	size_t nreasons;
+	int rep;
+	double wall_s;
+	double window_s;		/* measurement window from job-record.json, 0 unknown */
+	char *cmdline, *release;	/* from job-record.json .guest; NULL when absent */
+	struct ib_cpuset iso;		/* the run's isolated CPUs */
+	bool ok;			/* status "ok" */
+	/* Each file: loaded, or NULL with the reason in *_err (NULL = file absent). */
+	struct ib_lat_file *oslat, *entry;
+	char *oslat_err, *entry_err;
+	struct ib_irq_diff *irq;
+	char *irq_err;
+	struct json_object *ipi;
+	char *ipi_err;
+};
+
+struct rp_campaign {
+	char *dir, *name;
+	struct json_object *campaign;	/* campaign.json */
+	struct json_object *timing;	/* timing.json or NULL */
+	struct json_object *kernels;	/* {name: kernels/<name>.json} */
+	struct json_object *hosts;	/* every hosts/<host>.json, an array */
+	struct json_object *image;	/* image.json or NULL */
+	struct ib_cpuset iso;
+	char iso_str[64], hk_str[64];
+	double duration_s, warmup_s;
+	int reps;
+	bool tcg;			/* any host or run says the guests ran under TCG */
+	struct rp_run *runs;
+	size_t nruns;
+};
+
+/**
+ * rp_campaign_load() - read a campaign folder; never fails on a broken run.
+ * @dir:    the folder
+ * @err:    message when the folder itself is unusable
+ * @errlen: size of @err
+ *
+ * Return: the campaign, or NULL when campaign.json is missing or unreadable.
+ */
+struct rp_campaign *rp_campaign_load(const char *dir, char *err, size_t errlen);
+void rp_campaign_free(struct rp_campaign *c);
+
+/* JSON helpers that never fail: a default when the member is absent or of another type. */
+const char *rp_jstr(struct json_object *o, const char *key, const char *def);
+double rp_jnum(struct json_object *o, const char *key, double def);
+struct json_object *rp_jget(struct json_object *o, const char *key, enum json_type type);
+
+/* Which runs are compared: side 0 is the baseline kernel, side 1 the patched one. */
+struct rp_side {
+	const struct rp_campaign *camp;
+	const char *kernel;
+};
+
+enum rp_ipi_source {
+	RP_SRC_NONE,
+	RP_SRC_TRACE,		/* ipi.json of every run */
+	RP_SRC_PROCIRQ,		/* /proc/interrupts deltas */
+};
+
+struct rp_ipi_row {
+	char *name;
+	bool deferrable;	/* a callback the series defers */
+	double total[2];	/* summed over runs and isolated CPUs */
+	double rate[2];		/* per isolated CPU per minute */
+};
+
+struct rp_ct_row {
+	char *type;
+	double deferred, run;	/* patched kernel, summed */
+};
+
+struct rp_ipi_case {
+	char *case_name;
+	enum rp_ipi_source source;
+	size_t nruns[2], ntraced[2];	/* ok runs; those with ipi.json */
+	double cpu_min[2];		/* isolated-CPU minutes covered */
+	struct rp_ipi_row *rows;
+	size_t nrows;
+	struct rp_ct_row *ct;
+	size_t nct;
+	bool ct_present;
+	/* Cross-check, per side: sent (trace), received call-function (trace),
+	 * CAL delta (/proc/interrupts), each NAN when unknown. */
+	double sent[2], received[2], cal[2];
+	double lost[2];
+	size_t untrusted[2];
+	double deferrable[2];		/* total of the deferrable callbacks (or CAL+TLB) */
+	double deferrable_rate[2];	/* per CPU per minute */
+	double *unit_rate[2];		/* deferrable per CPU per minute, one per run and CPU */
+	size_t nunit[2];
+	int table_no, plot_no;
+	char *plot;			/* PNG file name or NULL */
+};
+
+/* Statistics compared run by run in the good case, one value per run and CPU. */
+enum rp_good_metric {
+	RP_GM_P50,
+	RP_GM_P99,
+	RP_GM_P9999,
+	RP_GM_MAX,
+	RP_GM_STOLEN,	/* time above the first bucket, ns per second */
+	RP_GM_N,
+};
+
+struct rp_good_cpu {
+	int cpu;		/* -1: all isolated CPUs together */
+	bool ok;
+	struct ib_hist_stats st;	/* in ns */
+	uint64_t overflow;
+};
+
+struct rp_good_case {
+	char *case_name;
+	size_t nruns[2];
+	struct rp_good_cpu *cpus[2];	/* per CPU, then the "all" row */
+	size_t ncpus[2];
+	struct ib_hist *all[2];		/* merged over runs and CPUs */
+	double *unit[2][RP_GM_N];
+	size_t nunit[2];
+	char *version[2];		/* rt-tests version */
+	int table_no, plot_no;
+	char *plot;
+};
+
+struct rp_bad_rate {
+	uint64_t target;		/* 0 = as fast as possible */
+	double *cost[2];		/* median ns per entry, one per run and CPU */
+	double *achieved[2];
+	size_t n[2];
+	struct rs_ci ci[2];		/* median of cost[] with its interval */
+	double achieved_med[2];
+	struct rs_ci pct;		/* overhead of patched, % */
+	struct rs_mwu mwu;
+	bool have_mwu;
+};
+
+struct rp_breakeven {
+	bool computed;
+	char why[512];			/* when not computed, or how it was */
+	double saved_per_s;		/* deferred IPIs per isolated CPU per second */
+	double ipi_cost_ns;
+	bool cost_measured;
+	double rate;			/* entries per second; INFINITY = none within the rates */
+	char where[256];
+};
+
+struct rp_bad_case {
+	char *case_name, *kind;
+	size_t nruns[2];
+	struct rp_bad_rate *rates;
+	size_t nrates;
+	struct rp_breakeven be;
+	int table_no, plot_no;
+	char *plot;
+};
+
+/* One line of the "Is it real?" table. */
+struct rp_cmp {
+	char *what;		/* "oslat-hackbench: p99 (us)" */
+	const char *unit;
+	int ref_table;
+	double med[2];
+	size_t n[2];
+	struct rs_ci ci[2];
+	struct rs_ci diff;	/* patched - baseline, median */
+	struct rs_mwu mwu;
+	bool have_mwu;
+	bool lower_is_better;
+	int verdict;		/* -1 patched better, 0 no significant difference, 1 worse */
+};
+
+struct rp_options {
+	double alpha, level;
+	unsigned int nboot;
+	unsigned long seed;
+	double ipi_cost_ns;	/* 0: estimate from the data */
+	bool plots;
+	const char *outdir;
+};
+
+struct rp_analysis {
+	struct rp_side side[2];
+	const struct rp_campaign *main, *base;	/* base == main without --baseline */
+	struct rp_ipi_case *ipi;
+	size_t nipi;
+	struct rp_good_case *good;
+	size_t ngood;
+	struct rp_bad_case *bad;
+	size_t nbad;
+	struct rp_cmp *cmp;
+	size_t ncmp;
+	size_t runs_total, runs_failed;
+	double ipi_cost_est_ns;		/* from the good case, NAN when not possible */
+	char ipi_cost_why[512];
+	int cmp_table_no, runs_table_no;
+};
+
+/* The callbacks the series defers (compared without a "+0x.." suffix). */
+bool rp_deferrable(const char *callback);
+
+/* True when @r belongs to side @s. */
+bool rp_run_on_side(const struct rp_run *r, const struct rp_side *s);
+
+/**
+ * rp_analyse() - every number of the report.
+ * @a:   filled in (side[] and main/base must be set)
+ * @opt: options
+ *
+ * Return: 0, or -1 with errno = ENOMEM.
+ */
+int rp_analyse(struct rp_analysis *a, const struct rp_options *opt);
+void rp_analysis_free(struct rp_analysis *a);
+
+/* Markdown and HTML written together (doc.c). */
+struct rp_doc;
+struct rp_doc *rp_doc_open(const char *dir, const char *title);
+int rp_doc_close(struct rp_doc *d);
+void rp_doc_heading(struct rp_doc *d, int level, const char *id, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void rp_doc_para(struct rp_doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rp_doc_warn(struct rp_doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rp_doc_item(struct rp_doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rp_doc_list_end(struct rp_doc *d);
+void rp_doc_table(struct rp_doc *d, const char *caption, size_t ncols, const char *const *head);
+void rp_doc_row(struct rp_doc *d, const char *const *cells);
+void rp_doc_table_end(struct rp_doc *d);
+void rp_doc_image(struct rp_doc *d, const char *file, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void rp_doc_pre(struct rp_doc *d, const char *text);
+
+/* Plots (plot.c): 0 on success, -1 when gnuplot failed (message in @err). */
+int rp_plot_available(void);
+int rp_plot_oslat(const struct rp_analysis *a, struct rp_good_case *g, const char *dir,
+		  const char *file, char *err, size_t errlen);
+int rp_plot_entry(const struct rp_analysis *a, struct rp_bad_case *b, const char *dir,
+		  const char *file, char *err, size_t errlen);
+int rp_plot_ipi(const struct rp_analysis *a, struct rp_ipi_case *ic, const char *dir,
+		const char *file, char *err, size_t errlen);
+
+/* Gates (gates.c). */
+struct rp_gate_result {
+	char *name;
+	double value;		/* NAN: could not be measured */
+	double limit;
+	const char *op;		/* "<=" or ">=" */
+	bool pass;
+	char *detail;
+};
+
+struct rp_verdict {
+	struct rp_gate_result *g;
+	size_t n;
+	char **errors;		/* unknown gates, malformed limits */
+	size_t nerrors;
+	bool any_gates;
+};
+
+/**
+ * rp_gates_judge() - judge the campaign's "gates" mapping.
+ * @a:     the analysis
+ * @gates: the mapping from campaign.json (may be NULL)
+ * @v:     the result
+ */
+void rp_gates_judge(const struct rp_analysis *a, struct json_object *gates, struct rp_verdict *v);
+int rp_gates_write(const struct rp_analysis *a, const struct rp_verdict *v, const char *path);
+void rp_verdict_free(struct rp_verdict *v);
+/* The gate names and what each means, for --help and messages. */
+void rp_gates_help(FILE *f);
+const char *rp_gates_names(void);
+
+/* Small helpers shared by the writers. */
+char *rp_strdup(const char *s);
+char *rp_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void rp_fmt_ns(char *buf, size_t len, double ns);
+const char *rp_side_name(const struct rp_analysis *a, int s);
+
+#endif
