@@ -47,6 +47,8 @@ struct task {
 	int argc;
 	struct ib_cpuset cpus;
 	int restart;		/* restarted when it exits (hackbench loop) */
+	int fifo_prio;		/* SCHED_FIFO priority, 0 = normal (collectors) */
+	char armed_file[96];	/* the task creates it once it is ready */
 	pid_t pid;
 	int starts;
 	int exit_status;	/* of the last run; -1 while running */
@@ -222,6 +224,13 @@ static int start_task(struct task *t)
 			dup2(fd, 2);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
+		if (t->fifo_prio) {
+			struct sched_param sp = { .sched_priority = t->fifo_prio };
+
+			/* A collector starved by hackbench would arm late. */
+			if (sched_setscheduler(0, SCHED_FIFO, &sp) < 0)
+				dprintf(2, "isolbench-run: SCHED_FIFO: %s\n", strerror(errno));
+		}
 		execvp(t->argv[0], t->argv);
 		dprintf(2, "isolbench-run: exec %s: %s\n", t->argv[0], strerror(errno));
 		_exit(127);
@@ -269,10 +278,14 @@ static void stop_task(struct task *t, int sig)
 	kill(-t->pid, sig);
 }
 
-/* Stop a set of tasks by role: SIGINT/SIGTERM first, SIGKILL after 3 s. */
+/*
+ * Stop a set of tasks by role: SIGINT/SIGTERM first, SIGKILL after a grace
+ * period. Collectors get 60 s: trace-cmd merges its per-CPU buffers into
+ * trace.dat after the signal, which takes long in an emulated guest.
+ */
 static void stop_role(enum role role)
 {
-	double deadline = now() + 3.0;
+	double deadline = now() + (role == ROLE_COLLECTOR ? 60.0 : 5.0);
 	int alive;
 
 	for (int i = 0; i < R.ntasks; i++)
@@ -490,15 +503,18 @@ static void add_collector(const char *kind)
 		if (!t)
 			return;
 		snprintf(t->out_file, sizeof(t->out_file), "ipi.json");
+		snprintf(t->armed_file, sizeof(t->armed_file), ".ipi.armed");
 		arg(t, "isolbench-ipi"); arg(t, "--isolated"); arg(t, "%s", iso);
 		arg(t, "--json"); arg(t, "%s", path_in(t->out_file));
+		arg(t, "--armed-file"); arg(t, "%s", path_in(t->armed_file));
 	} else if (!strcmp(kind, "trace-cmd")) {
 		/* The seed's own pipeline, for cross-checking the ipi collector. */
 		t = add_task("trace-cmd", ROLE_COLLECTOR, &cpu0);
 		if (!t)
 			return;
 		snprintf(t->out_file, sizeof(t->out_file), "trace.dat");
-		arg(t, "trace-cmd"); arg(t, "record");
+		t->fifo_prio = 1;
+		arg(t, "trace-cmd"); arg(t, "record"); arg(t, "-C"); arg(t, "mono");
 		arg(t, "-o"); arg(t, "%s", path_in(t->out_file));
 		arg(t, "-e"); arg(t, "ipi_send_cpumask"); arg(t, "-f"); arg(t, "cpumask & CPUS{%s}", iso);
 		arg(t, "-e"); arg(t, "ipi_send_cpu"); arg(t, "-f"); arg(t, "cpu & CPUS{%s}", iso);
@@ -697,8 +713,23 @@ int main(int argc, char **argv)
 			add_collector(R.job.collectors[i]);
 		for (int i = first; i < R.ntasks; i++)
 			start_task(&R.tasks[i]);
+		/* Collectors that say when they are armed are waited for (up to
+		 * 60 s); the others get 2 s to set up their tracing. */
+		for (int i = first; i < R.ntasks; i++) {
+			struct task *t = &R.tasks[i];
+			double deadline = now() + 60;
+
+			if (!t->armed_file[0])
+				continue;
+			while (access(path_in(t->armed_file), F_OK) && t->pid > 0 && now() < deadline)
+				wait_for(0.1, NULL);
+			if (access(path_in(t->armed_file), F_OK))
+				record_error("%s did not arm within 60 s", t->name);
+			else
+				unlink(path_in(t->armed_file));
+		}
 		if (R.ntasks > first)
-			wait_for(1.0, NULL);	/* let collectors arm their tracing */
+			wait_for(2.0, NULL);
 	}
 
 	measure = add_measurement();
