@@ -534,7 +534,17 @@ static struct task *add_measurement(void)
 	first_cpu_set(&cpu0, &j->housekeeping);
 	snprintf(hk0, sizeof(hk0), "%d", ib_cpuset_next(&j->housekeeping, 0));
 
-	if (!strcmp(j->case_name, "oslat") || !strcmp(j->case_name, "control")) {
+	if (!strcmp(j->case_name, "idle")) {
+		/* Nothing on the isolated CPUs but what the provokers put there
+		 * (the munmap control's victim threads): the window is a sleep on
+		 * a housekeeping CPU. */
+		t = add_task("idle", ROLE_MEASURE, &cpu0);
+		if (!t)
+			return NULL;
+		arg(t, "sleep"); arg(t, "%d", (int)j->duration_s);
+		return t;
+	}
+	if (!strcmp(j->case_name, "oslat")) {
 		struct ib_cpuset all = j->isolated;
 		int cpu;
 

@@ -29,7 +29,7 @@
 
 #define EXIT_BAD_CONFIG 2
 
-static const char *const case_kinds[] = { "oslat", "entry", "control", NULL };
+static const char *const case_kinds[] = { "oslat", "entry", "idle", NULL };
 static const char *const noise_kinds[] = { "hackbench", "hackbench-lowmem", "kbuild", NULL };
 static const char *const provoker_kinds[] = { "tracepoint", "kprobe", "bpf", "munmap", NULL };
 static const char *const collector_kinds[] = { "irqstat", "ipi", "trace-cmd", NULL };
@@ -582,33 +582,54 @@ static struct json_object *resolve(struct ctx *c, struct json_object *root)
 
 /*
  * Map vCPUs to host CPUs as the libvirt real-time recipe does: emulator
- * threads on the first host CPU, then one host CPU per vCPU. A host with
- * fewer CPUs than vCPUs + 1 is oversubscribed: the housekeeping vCPUs share
- * the emulator's CPU and the isolated vCPUs are spread over the others, so
- * an isolated vCPU never shares a host CPU with the emulator threads.
+ * threads on the emulator CPUs, then one host CPU per vCPU from the host
+ * CPUs that are not emulator CPUs. "auto" emulator CPUs are the host's
+ * housekeeping CPUs (those it does not isolate, when @host_iso is given and
+ * leaves some), else the first host CPU. A host
+ * with fewer such CPUs than vCPUs is oversubscribed: the housekeeping vCPUs
+ * share the first host CPU with the emulator threads and the isolated
+ * vCPUs are spread over the others, so an isolated vCPU never shares a host
+ * CPU with the emulator threads.
  */
 static int pin_plan(const struct ib_cpuset *host, const struct ib_cpuset *hk, int vcpus,
-		    const char *emulator, struct json_object **out, char *err, size_t errlen)
+		    const char *emulator, const struct ib_cpuset *host_iso,
+		    struct json_object **out, char *err, size_t errlen)
 {
 	int ncpu = ib_cpuset_count(host), first = ib_cpuset_next(host, 0);
-	struct json_object *o = json_object_new_object(), *pins = json_object_new_array();
-	int oversub = ncpu < vcpus + 1;
+	struct json_object *o, *pins;
+	struct ib_cpuset emu, avail;
 	char buf[64];
-	int slot = 0;
+	int slot = 0, oversub, cpu;
 
 	if (ncpu < 1) {
 		snprintf(err, errlen, "no host CPUs to pin to");
-		json_object_put(o);
-		json_object_put(pins);
 		return -1;
 	}
-	for (int v = 0; v < vcpus; v++) {
-		int cpu;
+	if (emulator && strcmp(emulator, "auto")) {
+		if (ib_cpuset_parse(emulator, &emu, err, errlen) < 0)
+			return -1;
+	} else {
+		ib_cpuset_zero(&emu);
+		if (host_iso)
+			ib_cpuset_for_each(cpu, host)
+				if (!ib_cpuset_test(host_iso, cpu))
+					ib_cpuset_set(&emu, cpu);
+		if (!ib_cpuset_count(&emu) || ib_cpuset_count(&emu) == (unsigned int)ncpu)
+			ib_cpuset_zero(&emu), ib_cpuset_set(&emu, first);
+	}
+	ib_cpuset_zero(&avail);
+	ib_cpuset_for_each(cpu, host)
+		if (!ib_cpuset_test(&emu, cpu))
+			ib_cpuset_set(&avail, cpu);
+	oversub = (int)ib_cpuset_count(&avail) < vcpus;
 
+	o = json_object_new_object();
+	pins = json_object_new_array();
+	for (int v = 0; v < vcpus; v++) {
 		if (!oversub) {
-			cpu = ib_cpuset_next(host, first + 1);
+			cpu = ib_cpuset_next(&avail, 0);
 			for (int k = 0; k < v; k++)
-				cpu = ib_cpuset_next(host, cpu + 1);
+				cpu = ib_cpuset_next(&avail, cpu + 1);
 		} else if (ncpu == 1 || ib_cpuset_test(hk, v)) {
 			cpu = first;
 		} else {
@@ -622,10 +643,7 @@ static int pin_plan(const struct ib_cpuset *host, const struct ib_cpuset *hk, in
 		json_object_array_add(pins, json_object_new_int(cpu));
 	}
 	json_object_object_add(o, "vcpu_host_cpus", pins);
-	if (emulator && strcmp(emulator, "auto"))
-		snprintf(buf, sizeof(buf), "%s", emulator);
-	else
-		snprintf(buf, sizeof(buf), "%d", first);
+	ib_cpuset_format(&emu, buf, sizeof(buf));
 	json_object_object_add(o, "emulator_cpus", json_object_new_string(buf));
 	json_object_object_add(o, "oversubscribed", json_object_new_boolean(oversub));
 	json_object_object_add(o, "host_cpus_used", json_object_new_int(ncpu));
@@ -635,8 +653,8 @@ static int pin_plan(const struct ib_cpuset *host, const struct ib_cpuset *hk, in
 
 static int cmd_pin(int argc, char **argv)
 {
-	const char *host_cpus = "auto", *emulator = "auto", *hk_s = NULL;
-	struct ib_cpuset host, hk;
+	const char *host_cpus = "auto", *emulator = "auto", *hk_s = NULL, *iso_s = NULL;
+	struct ib_cpuset host, hk, host_iso;
 	struct json_object *plan;
 	char err[256], online[256];
 	int vcpus = 0;
@@ -650,6 +668,8 @@ static int cmd_pin(int argc, char **argv)
 			host_cpus = argv[i + 1];
 		else if (!strcmp(argv[i], "--emulator-cpus"))
 			emulator = argv[i + 1];
+		else if (!strcmp(argv[i], "--host-isolated"))
+			iso_s = argv[i + 1];
 		else {
 			fprintf(stderr, "pin: unknown option '%s'\n", argv[i]);
 			return EXIT_BAD_CONFIG;
@@ -679,7 +699,12 @@ static int cmd_pin(int argc, char **argv)
 		fprintf(stderr, "pin: --host-cpus: %s\n", err);
 		return EXIT_BAD_CONFIG;
 	}
-	if (pin_plan(&host, &hk, vcpus, emulator, &plan, err, sizeof(err)) < 0) {
+	if (iso_s && *iso_s && ib_cpuset_parse(iso_s, &host_iso, err, sizeof(err)) < 0) {
+		fprintf(stderr, "pin: --host-isolated: %s\n", err);
+		return EXIT_BAD_CONFIG;
+	}
+	if (pin_plan(&host, &hk, vcpus, emulator, iso_s && *iso_s ? &host_iso : NULL, &plan,
+		     err, sizeof(err)) < 0) {
 		fprintf(stderr, "pin: %s\n", err);
 		return 1;
 	}
@@ -694,13 +719,14 @@ static void usage(FILE *f)
 		"usage: isolbench-config check CAMPAIGN.yml\n"
 		"       isolbench-config resolve CAMPAIGN.yml [--out FILE] [--root DIR]\n"
 		"       isolbench-config pin --vcpus N --housekeeping LIST [--host-cpus auto|LIST]\n"
-		"                            [--emulator-cpus auto|LIST]\n"
+		"                            [--emulator-cpus auto|LIST] [--host-isolated LIST]\n"
 		"\n"
 		"  check     validate every field; exit 0 when the file is good\n"
 		"  resolve   validate, then write the resolved campaign (defaults filled in,\n"
 		"            run matrix with each run's job spec) as JSON to FILE or stdout\n"
 		"  --root    folder relative paths start from (default: the current folder)\n"
-		"  pin       print the vCPU -> host CPU plan (JSON) for this host\n"
+		"  pin       print the vCPU -> host CPU plan (JSON) for this host; auto emulator\n"
+		"            CPUs are the host CPUs outside --host-isolated (else the first)\n"
 		"\n"
 		"exit status: 0 good, 2 bad config or usage, 1 could not write the output\n");
 }

@@ -22,7 +22,7 @@ struct ib_job {
 	int schema;
 	const char *run_id;
 	const char *kernel;
-	const char *case_name;	/* oslat, entry, control */
+	const char *case_name;	/* oslat, entry, idle */
 	double duration_s;
 	double warmup_s;
 	struct ib_cpuset isolated;
