@@ -47,4 +47,5 @@ check "resume exits 0" test $? = 0
 check "resume skipped every run" test "$(grep -c 'finished in an earlier attempt, skipped' "$out.resume")" = \
 	"$(ls -d "$dir"/runs/*/ | wc -l)"
 check "resume rewrote no run.json" test "$(stat -c %Y "$dir"/runs/*/run.json | sort | md5sum)" = "$before"
-check "no domain is left defined" test -z "$(virsh -c qemu:///system list --all --name | grep isolbench-)"
+check "no domain of this campaign is left defined" \
+	test -z "$(virsh -c qemu:///system list --all --name | grep -F "isolbench-$(basename "$dir" | cut -c1-40)-")"

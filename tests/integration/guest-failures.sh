@@ -20,4 +20,5 @@ dir=$(campaign_dir_of "$out.panic")
 r=$(ls -d "$dir"/runs/*/ | head -n1)
 check "panicking guest marked panic" test "$(jq -r .status "$r/run.json")" = panic
 check_grep "panic reason quotes the kernel" 'Kernel panic' "$r/run.json"
-check "no domain is left defined" test -z "$(virsh -c qemu:///system list --all --name | grep isolbench-)"
+check "no domain of this campaign is left defined" \
+	test -z "$(virsh -c qemu:///system list --all --name | grep -F "isolbench-$(basename "$dir" | cut -c1-40)-")"
