@@ -23,6 +23,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,7 @@
 
 #include "cpulist.h"
 #include "jobspec.h"
+#include "perfstat.h"
 
 #define MAX_TASKS 32
 
@@ -49,6 +51,9 @@ struct task {
 	int restart;		/* restarted when it exits (hackbench loop) */
 	int fifo_prio;		/* SCHED_FIFO priority, 0 = normal (collectors) */
 	char armed_file[96];	/* the task creates it once it is ready */
+	const char *armed_path;	/* ... or this file reads "1" once it is ready */
+	const char *armed_path2;	/* ... and this one too */
+	int stop_stage;		/* 0 stops first, then 1 */
 	pid_t pid;
 	int starts;
 	int exit_status;	/* of the last run; -1 while running */
@@ -66,6 +71,7 @@ struct runner {
 	struct json_object *seen_isolated;	/* pid -> {comm, cpu, samples} */
 	struct json_object *errors;
 	struct json_object *warnings;
+	struct json_object *perf;		/* job-record "perf", NULL = not asked */
 	volatile sig_atomic_t stop;
 };
 
@@ -278,41 +284,50 @@ static void stop_task(struct task *t, int sig)
 	kill(-t->pid, sig);
 }
 
+static int count_alive(enum role role, int stage)
+{
+	int alive = 0;
+
+	for (int i = 0; i < R.ntasks; i++)
+		if (R.tasks[i].role == role && R.tasks[i].stop_stage == stage && R.tasks[i].pid > 0)
+			alive++;
+	return alive;
+}
+
 /*
- * Stop a set of tasks by role: SIGINT/SIGTERM first, SIGKILL after a grace
- * period. Collectors get 60 s: trace-cmd merges its per-CPU buffers into
- * trace.dat after the signal, which takes long in an emulated guest.
+ * Stop a set of tasks by role, in stages (a task of stage 0 stops before
+ * the others: the ipi collector's window must end inside trace-cmd's):
+ * SIGINT (collectors) or SIGTERM first, SIGKILL after a grace period.
+ * Collectors get 60 s, since trace-cmd merges its per-CPU buffers after the
+ * signal; provokers 30 s, since one text-patching operation can take
+ * seconds in an emulated guest.
  */
 static void stop_role(enum role role)
 {
-	double deadline = now() + (role == ROLE_COLLECTOR ? 60.0 : 5.0);
-	int alive;
+	double grace = role == ROLE_COLLECTOR ? 60.0 : role == ROLE_PROVOKER ? 30.0 : 5.0;
 
-	for (int i = 0; i < R.ntasks; i++)
-		if (R.tasks[i].role == role) {
-			R.tasks[i].restart = 0;
-			stop_task(&R.tasks[i], role == ROLE_COLLECTOR ? SIGINT : SIGTERM);
-		}
-	do {
-		usleep(20000);
-		reap(0);
-		alive = 0;
+	for (int stage = 0; stage < 2; stage++) {
+		double deadline = now() + grace;
+
 		for (int i = 0; i < R.ntasks; i++)
-			if (R.tasks[i].role == role && R.tasks[i].pid > 0)
-				alive++;
-	} while (alive && now() < deadline);
-	for (int i = 0; i < R.ntasks; i++)
-		if (R.tasks[i].role == role && R.tasks[i].pid > 0) {
-			record_error("%s ignored the stop signal, killed", R.tasks[i].name);
-			kill(-R.tasks[i].pid, SIGKILL);
-		}
-	while (alive) {
-		usleep(20000);
-		reap(0);
-		alive = 0;
+			if (R.tasks[i].role == role && R.tasks[i].stop_stage == stage) {
+				R.tasks[i].restart = 0;
+				stop_task(&R.tasks[i], role == ROLE_COLLECTOR ? SIGINT : SIGTERM);
+			}
+		do {
+			usleep(20000);
+			reap(0);
+		} while (count_alive(role, stage) && now() < deadline);
 		for (int i = 0; i < R.ntasks; i++)
-			if (R.tasks[i].role == role && R.tasks[i].pid > 0)
-				alive++;
+			if (R.tasks[i].role == role && R.tasks[i].stop_stage == stage &&
+			    R.tasks[i].pid > 0) {
+				record_error("%s ignored the stop signal, killed", R.tasks[i].name);
+				kill(-R.tasks[i].pid, SIGKILL);
+			}
+		while (count_alive(role, stage)) {
+			usleep(20000);
+			reap(0);
+		}
 	}
 }
 
@@ -439,6 +454,31 @@ static void wait_for(double secs, struct task *until_exit)
 	}
 }
 
+/* Has a collector said it is recording (its armed file, or a tracefs switch)? */
+static bool is_armed(const struct task *t)
+{
+	char buf[16] = "";
+	ssize_t n;
+	int fd;
+
+	if (t->armed_file[0])
+		return access(path_in(t->armed_file), F_OK) == 0;
+	for (int k = 0; k < 2; k++) {
+		const char *path = k ? t->armed_path2 : t->armed_path;
+
+		if (!path)
+			continue;
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			return false;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0 || buf[0] != '1')
+			return false;
+	}
+	return true;
+}
+
 static void first_cpu_set(struct ib_cpuset *out, const struct ib_cpuset *in)
 {
 	ib_cpuset_zero(out);
@@ -480,7 +520,8 @@ static void add_provoker(const struct ib_job_provoker *p)
 	ib_cpuset_format(&R.job.housekeeping, cpus, sizeof(cpus));
 	arg(t, "isolbench-storm"); arg(t, "--kind"); arg(t, "%s", p->kind);
 	arg(t, "--rate"); arg(t, "%g", p->rate);
-	arg(t, "--duration"); arg(t, "%g", R.job.duration_s + R.job.warmup_s + 5);
+	/* Until stopped: collectors may take a while to arm. */
+	arg(t, "--duration"); arg(t, "0");
 	arg(t, "--cpus"); arg(t, "%s", cpus);
 	if (!strcmp(p->kind, "munmap")) {
 		ib_cpuset_format(&R.job.isolated, cpus, sizeof(cpus));
@@ -498,7 +539,7 @@ static void add_collector(const char *kind)
 
 	first_cpu_set(&cpu0, &R.job.housekeeping);
 	ib_cpuset_format(&R.job.isolated, iso, sizeof(iso));
-	if (!strcmp(kind, "ipi")) {
+	if (!strcmp(kind, "ipi") || !strcmp(kind, "ipi-stacks")) {
 		t = add_task("ipi", ROLE_COLLECTOR, &cpu0);
 		if (!t)
 			return;
@@ -507,20 +548,104 @@ static void add_collector(const char *kind)
 		arg(t, "isolbench-ipi"); arg(t, "--isolated"); arg(t, "%s", iso);
 		arg(t, "--json"); arg(t, "%s", path_in(t->out_file));
 		arg(t, "--armed-file"); arg(t, "%s", path_in(t->armed_file));
+		/* A stacktrace trigger on the send events: the sender's kernel stack
+		 * of every IPI to the isolated CPUs, top stacks per callback. */
+		if (!strcmp(kind, "ipi-stacks"))
+			arg(t, "--stack");
 	} else if (!strcmp(kind, "trace-cmd")) {
-		/* The seed's own pipeline, for cross-checking the ipi collector. */
+		/* The seed's own pipeline, for cross-checking the ipi collector. Events
+		 * are named with their system: a bare name makes trace-cmd scan every
+		 * system, and the kprobe storm adds and removes one meanwhile. */
 		t = add_task("trace-cmd", ROLE_COLLECTOR, &cpu0);
 		if (!t)
 			return;
 		snprintf(t->out_file, sizeof(t->out_file), "trace.dat");
 		t->fifo_prio = 1;
+		/* trace-cmd records in the top instance (the ipi collector has its
+		 * own): it is recording once it has enabled the events there. */
+		t->armed_path = "/sys/kernel/tracing/events/csd/csd_queue_cpu/enable";
+		t->armed_path2 = "/sys/kernel/tracing/tracing_on";
+		t->stop_stage = 1;
 		arg(t, "trace-cmd"); arg(t, "record"); arg(t, "-C"); arg(t, "mono");
 		arg(t, "-o"); arg(t, "%s", path_in(t->out_file));
-		arg(t, "-e"); arg(t, "ipi_send_cpumask"); arg(t, "-f"); arg(t, "cpumask & CPUS{%s}", iso);
-		arg(t, "-e"); arg(t, "ipi_send_cpu"); arg(t, "-f"); arg(t, "cpu & CPUS{%s}", iso);
-		arg(t, "-e"); arg(t, "csd_queue_cpu"); arg(t, "-f"); arg(t, "cpu & CPUS{%s}", iso);
+		arg(t, "-e"); arg(t, "ipi:ipi_send_cpumask"); arg(t, "-f"); arg(t, "cpumask & CPUS{%s}", iso);
+		arg(t, "-e"); arg(t, "ipi:ipi_send_cpu"); arg(t, "-f"); arg(t, "cpu & CPUS{%s}", iso);
+		arg(t, "-e"); arg(t, "csd:csd_queue_cpu"); arg(t, "-f"); arg(t, "cpu & CPUS{%s}", iso);
 	}
 	/* irqstat is not a process: /proc snapshots are taken by the runner. */
+}
+
+/* Run @argv to its end (output to @name.stdout/.stderr); its exit status, or -1. */
+static int run_sync(const char *name, char *const *argv)
+{
+	char path[PATH_MAX];
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/%s.stdout", R.results, name);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd >= 0)
+			dup2(fd, 1);
+		snprintf(path, sizeof(path), "%s/%s.stderr", R.results, name);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd >= 0)
+			dup2(fd, 2);
+		execvp(argv[0], argv);
+		dprintf(2, "isolbench-run: exec %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/*
+ * Whether perf stat can count instructions here: a virtual PMU (KVM with a
+ * host-passthrough CPU) has them, TCG has none and perf says "<not
+ * supported>" with exit status 0. The answer, and why, go into
+ * job-record.json "perf"; the probe's own CSV is kept as perf-probe.csv.
+ */
+static bool probe_perf(void)
+{
+	char *argv[] = { "perf", "stat", "-x,", "-e", "cycles,instructions", "-o",
+			 path_in("perf-probe.csv"), "true", NULL };
+	char reason[512] = "", err[256];
+	struct ib_perf_stat *ps = NULL;
+	double v;
+	int rc;
+
+	argv[6] = strdup(path_in("perf-probe.csv"));
+	R.perf = json_object_new_object();
+	rc = run_sync("perf-probe", argv);
+	if (rc == 127 || rc < 0)
+		snprintf(reason, sizeof(reason), "perf cannot be run in the guest (exit %d, see "
+			 "perf-probe.stderr); the image needs Debian's linux-perf", rc);
+	else if (rc != 0)
+		snprintf(reason, sizeof(reason), "perf stat -e cycles,instructions true exited %d "
+			 "(see perf-probe.stderr)", rc);
+	else if (!(ps = ib_perf_load(argv[6], err, sizeof(err))))
+		snprintf(reason, sizeof(reason), "cannot read perf's output: %s", err);
+	else if (ib_perf_sum(ps, "instructions", NULL, &v) < 0)
+		snprintf(reason, sizeof(reason), "no hardware counters: perf says instructions are "
+			 "%s (no virtual PMU: TCG, or KVM without a host-passthrough CPU)",
+			 errno == ENOTSUP ? "<not supported>" : "missing");
+	free(argv[6]);
+	ib_perf_free(ps);
+	json_object_object_add(R.perf, "available", json_object_new_boolean(!reason[0]));
+	if (reason[0]) {
+		json_object_object_add(R.perf, "reason", json_object_new_string(reason));
+		logmsg("perf: not used: %s", reason);
+		return false;
+	}
+	json_object_object_add(R.perf, "events", json_object_new_string(IB_PERF_EVENTS));
+	json_object_object_add(R.perf, "output", json_object_new_string("perf.csv"));
+	return true;
 }
 
 static struct task *add_measurement(void)
@@ -562,11 +687,47 @@ static struct task *add_measurement(void)
 		arg(t, "-q"); arg(t, "--json=%s", path_in(t->out_file));
 		return t;
 	}
+	if (!strcmp(j->case_name, "cyclictest")) {
+		struct ib_cpuset all = j->isolated;
+		int cpu;
+
+		/* Timer wake-ups on the isolated CPUs, one thread each; the main
+		 * thread stays on housekeeping, as oslat's does. */
+		ib_cpuset_for_each(cpu, &j->housekeeping)
+			ib_cpuset_set(&all, cpu);
+		t = add_task("cyclictest", ROLE_MEASURE, &all);
+		if (!t)
+			return NULL;
+		snprintf(t->out_file, sizeof(t->out_file), "cyclictest.json");
+		arg(t, "cyclictest"); arg(t, "-m"); arg(t, "-q");
+		arg(t, "-a"); arg(t, "%s", iso); arg(t, "-t"); arg(t, "%u", ib_cpuset_count(&j->isolated));
+		arg(t, "--mainaffinity=%s", hk0);
+		arg(t, "-p"); arg(t, "%d", j->cyclictest_priority);
+		arg(t, "-i"); arg(t, "%d", j->cyclictest_interval_us);
+		arg(t, "-h"); arg(t, "%d", j->cyclictest_buckets);
+		arg(t, "-D"); arg(t, "%d", (int)j->duration_s);
+		arg(t, "--json=%s", path_in(t->out_file));
+		return t;
+	}
 	if (!strcmp(j->case_name, "entry")) {
-		t = add_task("entry", ROLE_MEASURE, &j->isolated);
+		struct ib_cpuset all = j->isolated;
+		int cpu;
+
+		/* perf's own thread waits on housekeeping; the entry workers pin
+		 * themselves to the isolated CPUs. */
+		ib_cpuset_for_each(cpu, &j->housekeeping)
+			ib_cpuset_set(&all, cpu);
+		t = add_task("entry", ROLE_MEASURE, &all);
 		if (!t)
 			return NULL;
 		snprintf(t->out_file, sizeof(t->out_file), "entry.json");
+		if (probe_perf()) {
+			const char *pv[16];
+			int n = ib_perf_stat_argv(iso, IB_PERF_EVENTS, path_in("perf.csv"), pv, 16);
+
+			for (int i = 0; i < n; i++)
+				arg(t, "%s", pv[i]);
+		}
 		arg(t, "isolbench-entry"); arg(t, "-c"); arg(t, "%s", iso);
 		arg(t, "-r"); arg(t, "%s", j->entry_rates);
 		arg(t, "-k"); arg(t, "%s", j->entry_kind);
@@ -577,6 +738,35 @@ static struct task *add_measurement(void)
 	}
 	record_error("unknown case '%s'", j->case_name);
 	return NULL;
+}
+
+/*
+ * The seed's pipeline reads trace.dat with `trace-cmd report`; do it here,
+ * with the trace-cmd that wrote the file (the host's may be older and not
+ * read it), so the host only counts text.
+ */
+static void report_trace_dat(void)
+{
+	struct ib_cpuset cpu0;
+	struct task *t;
+
+	if (access(path_in("trace.dat"), F_OK))
+		return;
+	first_cpu_set(&cpu0, &R.job.housekeeping);
+	t = add_task("trace-cmd-report", ROLE_MEASURE, &cpu0);
+	if (!t)
+		return;
+	arg(t, "sh"); arg(t, "-c");
+	/* path_in() has one buffer: the results folder is spelled out here. */
+	arg(t, "trace-cmd report -i %s/trace.dat > %s/.trace.report.txt && "
+	    "mv %s/.trace.report.txt %s/trace.report.txt", R.results, R.results, R.results,
+	    R.results);
+	if (start_task(t) == 0)
+		wait_for(600, t);
+	if (t->pid > 0) {
+		record_error("trace-cmd report did not finish in 600 s");
+		stop_task(t, SIGKILL);
+	}
 }
 
 /* --- the record --------------------------------------------------------- */
@@ -665,6 +855,21 @@ static void write_record(const char *status, double t_measure_start, double t_me
 		json_object_array_add(seen, json_object_get(val));
 	}
 	json_object_object_add(rec, "user_tasks_seen_on_isolated", seen);
+	if (R.perf) {
+		char err[256];
+		struct ib_perf_stat *ps;
+
+		/* The counts themselves, when perf ran around the measurement. */
+		if (json_object_get_boolean(json_object_object_get(R.perf, "available"))) {
+			ps = ib_perf_load(path_in("perf.csv"), err, sizeof(err));
+			if (ps)
+				json_object_object_add(R.perf, "counts", ib_perf_to_json(ps));
+			else
+				json_object_object_add(R.perf, "error", json_object_new_string(err));
+			ib_perf_free(ps);
+		}
+		json_object_object_add(rec, "perf", json_object_get(R.perf));
+	}
 	json_object_object_add(rec, "errors", json_object_get(R.errors));
 	json_object_object_add(rec, "warnings", json_object_get(R.warnings));
 	if (write_json_atomic("job-record.json", rec) < 0)
@@ -719,23 +924,27 @@ int main(int argc, char **argv)
 	{
 		int first = R.ntasks;
 
-		for (int i = 0; i < R.job.ncollectors; i++)
-			add_collector(R.job.collectors[i]);
-		for (int i = first; i < R.ntasks; i++)
-			start_task(&R.tasks[i]);
-		/* Collectors that say when they are armed are waited for (up to
-		 * 60 s); the others get 2 s to set up their tracing. */
+		/* trace-cmd first, armed before the ipi collector starts: the
+		 * collector's window then lies inside trace-cmd's, and the two
+		 * can be compared count for count. */
+		for (int pass = 0; pass < 2; pass++)
+			for (int i = 0; i < R.job.ncollectors; i++)
+				if ((pass == 0) == !strcmp(R.job.collectors[i], "trace-cmd"))
+					add_collector(R.job.collectors[i]);
+		/* Each collector that says when it is armed is waited for (up to
+		 * 60 s) before the next starts; then 2 s for the others. */
 		for (int i = first; i < R.ntasks; i++) {
 			struct task *t = &R.tasks[i];
 			double deadline = now() + 60;
 
-			if (!t->armed_file[0])
+			start_task(t);
+			if (!t->armed_file[0] && !t->armed_path)
 				continue;
-			while (access(path_in(t->armed_file), F_OK) && t->pid > 0 && now() < deadline)
+			while (!is_armed(t) && t->pid > 0 && now() < deadline)
 				wait_for(0.1, NULL);
-			if (access(path_in(t->armed_file), F_OK))
+			if (!is_armed(t))
 				record_error("%s did not arm within 60 s", t->name);
-			else
+			else if (t->armed_file[0])
 				unlink(path_in(t->armed_file));
 		}
 		if (R.ntasks > first)
@@ -758,6 +967,7 @@ int main(int argc, char **argv)
 		record_error("stopped by a signal before the end of the run");
 
 	stop_role(ROLE_COLLECTOR);
+	report_trace_dat();
 	stop_role(ROLE_PROVOKER);
 	stop_role(ROLE_NOISE);
 	stop_role(ROLE_MEASURE);

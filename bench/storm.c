@@ -6,7 +6,7 @@
  *   tracepoint  flip a trace event on and off in a private tracefs instance:
  *               static key / static call text patching -> text_poke_sync()
  *               -> do_sync_core on every CPU (deferred by the series)
- *   kprobe      create, enable, disable and delete a kprobe event: int3
+ *   kprobe      enable and disable a kprobe event (created once): int3
  *               patching of kernel text -> do_sync_core (deferred)
  *   bpf         attach a JIT-compiled classic BPF filter to sockets and close
  *               them: executable vmalloc memory is allocated, made read-only
@@ -396,32 +396,24 @@ static void remove_stale_kprobes(struct storm_ctx *ctx)
 	fclose(f);
 }
 
-/* One operation = create, enable, disable, delete: arm and disarm the probe. */
+/*
+ * One operation = enable and disable the probe: arming and disarming it
+ * patches kernel text. The event itself is created once at setup and
+ * deleted at cleanup: deleting a dynamic event resets the ring buffers of
+ * every tracing instance, which would throw away what the collectors (and
+ * trace-cmd) are recording.
+ */
 static int kprobe_op(struct storm_ctx *ctx)
 {
-	char cmd[256];
-	int ret = -1;
-
-	snprintf(cmd, sizeof(cmd), "p:" KPROBE_GROUP "/%s %s", ctx->kp_event,
-		 ctx->set->kprobe_symbol);
-	if (write(ctx->kp_fd, cmd, strlen(cmd)) != (ssize_t)strlen(cmd)) {
-		storm_error(ctx, "creating kprobe on %s: %s", ctx->set->kprobe_symbol,
-			    strerror(errno));
-		return -1;
-	}
-	ctx->kp_made = true;
-	if (kprobe_set_enable(ctx, ctx->kp_event, "1"))
+	if (kprobe_set_enable(ctx, ctx->kp_event, "1")) {
 		storm_error(ctx, "enabling the kprobe: %s", strerror(errno));
-	else if (kprobe_set_enable(ctx, ctx->kp_event, "0"))
-		storm_error(ctx, "disabling the kprobe: %s", strerror(errno));
-	else
-		ret = 0;
-	if (kprobe_delete(ctx, ctx->kp_event)) {
-		storm_error(ctx, "deleting the kprobe: %s", strerror(errno));
 		return -1;
 	}
-	ctx->kp_made = false;
-	return ret;
+	if (kprobe_set_enable(ctx, ctx->kp_event, "0")) {
+		storm_error(ctx, "disabling the kprobe: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 static int kprobe_setup(struct storm_ctx *ctx)
@@ -437,7 +429,18 @@ static int kprobe_setup(struct storm_ctx *ctx)
 				  strerror(errno));
 	remove_stale_kprobes(ctx);
 	snprintf(ctx->kp_event, sizeof(ctx->kp_event), "storm_%d", (int)getpid());
-	/* A first operation, so that a symbol that cannot be probed stops us here. */
+	{
+		char cmd[256];
+
+		snprintf(cmd, sizeof(cmd), "p:" KPROBE_GROUP "/%s %s", ctx->kp_event,
+			 ctx->set->kprobe_symbol);
+		if (write(ctx->kp_fd, cmd, strlen(cmd)) != (ssize_t)strlen(cmd))
+			return setup_fail(ctx, SETUP_FAILED, "creating kprobe on %s: %s (choose "
+					  "another --kprobe-symbol, e.g. vfs_read)",
+					  ctx->set->kprobe_symbol, strerror(errno));
+		ctx->kp_made = true;
+	}
+	/* A first operation, so that a probe that cannot be armed stops us here. */
 	if (kprobe_op(ctx)) {
 		setup_fail(ctx, SETUP_FAILED, "%s (choose another --kprobe-symbol, e.g. vfs_read)",
 			   ctx->errors[0].msg);
@@ -664,7 +667,7 @@ static int munmap_op(struct storm_ctx *ctx)
 static const struct storm_kind storm_kinds[] = {
 	{ "tracepoint", "enable+disable a trace event in a private tracefs instance",
 	  true, tracepoint_setup, tracepoint_op, tracepoint_cleanup },
-	{ "kprobe", "create+enable+disable+delete a kprobe event",
+	{ "kprobe", "enable+disable a kprobe event (created once, deleted at the end)",
 	  true, kprobe_setup, kprobe_op, kprobe_cleanup },
 	{ "bpf", "attach a JIT-compiled classic BPF filter to sockets, close them",
 	  false, bpf_setup, bpf_op, bpf_cleanup },
