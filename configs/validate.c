@@ -17,6 +17,7 @@
 #include <json-c/json.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,10 +30,11 @@
 
 #define EXIT_BAD_CONFIG 2
 
-static const char *const case_kinds[] = { "oslat", "entry", "idle", NULL };
+static const char *const case_kinds[] = { "oslat", "cyclictest", "entry", "idle", NULL };
 static const char *const noise_kinds[] = { "hackbench", "hackbench-lowmem", "kbuild", NULL };
 static const char *const provoker_kinds[] = { "tracepoint", "kprobe", "bpf", "munmap", NULL };
-static const char *const collector_kinds[] = { "irqstat", "ipi", "trace-cmd", NULL };
+/* ipi-stacks: the ipi collector, also recording the sender's kernel stack of every IPI. */
+static const char *const collector_kinds[] = { "irqstat", "ipi", "ipi-stacks", "trace-cmd", NULL };
 static const char *const entry_kinds[] = { "getpid", "inkernel", "pagefault", NULL };
 static const char *const accels[] = { "auto", "kvm", "tcg", NULL };
 
@@ -367,7 +369,7 @@ static struct json_object *check_guest(struct ctx *c, struct json_object *root,
 static struct json_object *check_cases(struct ctx *c, struct json_object *root)
 {
 	static const char *const keys[] = { "name", "kind", "noise", "provokers", "collectors",
-					    "entry", "oslat", NULL };
+					    "entry", "oslat", "cyclictest", NULL };
 	struct json_object *v = get(root, "cases"), *out = json_object_new_array();
 	char kinds[128];
 
@@ -402,6 +404,20 @@ static struct json_object *check_cases(struct ctx *c, struct json_object *root)
 		json_object_object_add(r, "noise", string_list(c, k, "noise", f, noise_kinds));
 		snprintf(f, sizeof(f), "%s.collectors", w);
 		json_object_object_add(r, "collectors", string_list(c, k, "collectors", f, collector_kinds));
+		{
+			struct json_object *cl = json_object_object_get(r, "collectors");
+			bool ipi = false, stacks = false;
+
+			for (size_t j = 0; j < json_object_array_length(cl); j++) {
+				const char *s = json_object_get_string(json_object_array_get_idx(cl, j));
+
+				ipi |= !strcmp(s, "ipi");
+				stacks |= !strcmp(s, "ipi-stacks");
+			}
+			if (ipi && stacks)
+				field_error(c, f, "lists both ipi and ipi-stacks; ipi-stacks is the ipi "
+					    "collector with sender stacks, keep one of them");
+		}
 		pl = json_object_new_array();
 		pv = get(k, "provokers");
 		snprintf(f, sizeof(f), "%s.provokers", w);
@@ -481,6 +497,24 @@ static struct json_object *check_cases(struct ctx *c, struct json_object *root)
 			json_object_object_add(o, "bucket_width_ns", json_object_new_int(
 				get_int(c, sub, "bucket_width_ns", f, 1000, 1, 1000000)));
 			json_object_object_add(r, "oslat", o);
+		}
+		sub = get(k, "cyclictest");
+		{
+			static const char *const ckeys[] = { "buckets", "interval_us", "priority", NULL };
+			struct json_object *o = json_object_new_object();
+
+			snprintf(f, sizeof(f), "%s.cyclictest", w);
+			check_keys(c, sub, f, ckeys);
+			snprintf(f, sizeof(f), "%s.cyclictest.buckets", w);
+			json_object_object_add(o, "buckets", json_object_new_int(
+				get_int(c, sub, "buckets", f, 1000, 10, 100000)));
+			snprintf(f, sizeof(f), "%s.cyclictest.interval_us", w);
+			json_object_object_add(o, "interval_us", json_object_new_int(
+				get_int(c, sub, "interval_us", f, 200, 50, 1000000)));
+			snprintf(f, sizeof(f), "%s.cyclictest.priority", w);
+			json_object_object_add(o, "priority", json_object_new_int(
+				get_int(c, sub, "priority", f, 95, 1, 99)));
+			json_object_object_add(r, "cyclictest", o);
 		}
 		for (size_t j = 0; j < i; j++) {
 			const char *other = get_string(c, json_object_array_get_idx(v, j), "name", f, "");
@@ -571,6 +605,7 @@ static struct json_object *resolve(struct ctx *c, struct json_object *root)
 				json_object_object_add(job, "collectors", json_object_get(get(cs, "collectors")));
 				json_object_object_add(job, "oslat", json_object_get(get(cs, "oslat")));
 				json_object_object_add(job, "entry", json_object_get(get(cs, "entry")));
+				json_object_object_add(job, "cyclictest", json_object_get(get(cs, "cyclictest")));
 				json_object_object_add(run, "job", job);
 				json_object_array_add(runs, run);
 			}

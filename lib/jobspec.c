@@ -135,6 +135,22 @@ int ib_job_load(const char *path, struct ib_job *job, char *err, size_t errlen)
 		job->entry_rates = get_str(sub, "rates", job->entry_rates);
 		job->entry_kind = get_str(sub, "kind", job->entry_kind);
 	}
+	job->cyclictest_buckets = 1000;
+	job->cyclictest_interval_us = 200;
+	job->cyclictest_priority = 95;
+	if (json_object_object_get_ex(root, "cyclictest", &sub)) {
+		if (get_num(sub, "buckets", &d) == 0)
+			job->cyclictest_buckets = (int)d;
+		if (get_num(sub, "interval_us", &d) == 0)
+			job->cyclictest_interval_us = (int)d;
+		if (get_num(sub, "priority", &d) == 0)
+			job->cyclictest_priority = (int)d;
+	}
+	if (job->cyclictest_buckets < 1 || job->cyclictest_buckets > 1000000 ||
+	    job->cyclictest_interval_us < 1 || job->cyclictest_priority < 1 ||
+	    job->cyclictest_priority > 99)
+		return bad(err, errlen, "%s: 'cyclictest' wants buckets 1..1000000, interval_us >= 1 "
+			   "and priority 1..99", path);
 	job->entry_nrates = 1;
 	for (s = job->entry_rates; *s; s++)
 		job->entry_nrates += *s == ',';

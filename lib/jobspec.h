@@ -22,7 +22,7 @@ struct ib_job {
 	int schema;
 	const char *run_id;
 	const char *kernel;
-	const char *case_name;	/* oslat, entry, idle */
+	const char *case_name;	/* the case kind: oslat, cyclictest, entry, idle */
 	double duration_s;
 	double warmup_s;
 	struct ib_cpuset isolated;
@@ -38,6 +38,9 @@ struct ib_job {
 	const char *entry_rates;	/* "1000,10000,max" */
 	int entry_nrates;
 	const char *entry_kind;
+	int cyclictest_buckets;		/* -h: histogram buckets of 1 us */
+	int cyclictest_interval_us;	/* -i */
+	int cyclictest_priority;	/* -p: SCHED_FIFO priority of the threads */
 };
 
 /**
