@@ -10,6 +10,8 @@
 
 CONFIG      ?= configs/default.yml
 CACHE       ?= /var/cache/isolbench
+# The scripts read the cache folder from the environment.
+export ISOLBENCH_CACHE := $(CACHE)
 RESULTS     ?= results
 CC          ?= gcc
 BUILD       := build
