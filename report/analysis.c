@@ -289,6 +289,153 @@ static int cmp_rows(const void *pa, const void *pb)
 	return tx < ty ? 1 : tx > ty ? -1 : strcmp(x->name, y->name);
 }
 
+/* --- sender stacks ---------------------------------------------------- */
+
+/* "a+0x1\nb+0x2" -> "a\nb": the same path on two kernels has other offsets. */
+static char *stack_key(struct json_object *frames)
+{
+	char *key = rp_strdup("");
+
+	for (size_t i = 0; i < json_object_array_length(frames); i++) {
+		const char *f = json_object_get_string(json_object_array_get_idx(frames, i));
+		char *t;
+
+		if (!f)
+			continue;
+		t = rp_printf("%s%s%.*s", key, i ? "\n" : "", (int)strcspn(f, "+"), f);
+		free(key);
+		key = t;
+	}
+	return key;
+}
+
+static char *stack_text(struct json_object *frames)
+{
+	char *text = rp_strdup("");
+
+	for (size_t i = 0; i < json_object_array_length(frames); i++) {
+		char *t = rp_printf("%s%s%s", text, i ? "\n" : "",
+				    json_object_get_string(json_object_array_get_idx(frames, i)));
+
+		free(text);
+		text = t;
+	}
+	return text;
+}
+
+static struct rp_stack_cb *stack_cb(struct rp_stack_case *sc, int s, const char *callback)
+{
+	struct rp_stack_cb *cb;
+
+	for (size_t i = 0; i < sc->ncb[s]; i++)
+		if (!strcmp(sc->cb[s][i].callback, callback))
+			return &sc->cb[s][i];
+	sc->cb[s] = realloc(sc->cb[s], (sc->ncb[s] + 1) * sizeof(*cb));
+	cb = &sc->cb[s][sc->ncb[s]++];
+	memset(cb, 0, sizeof(*cb));
+	cb->callback = rp_strdup(callback);
+	cb->deferrable = rp_deferrable(callback);
+	cb->sends = NAN;
+	return cb;
+}
+
+static void stack_add(struct rp_stack_cb *cb, struct json_object *frames, double count)
+{
+	char *key = stack_key(frames);
+	struct rp_stack *st = NULL;
+
+	cb->total += count;
+	for (size_t i = 0; i < cb->n; i++)
+		if (!strcmp(cb->st[i].key, key))
+			st = &cb->st[i];
+	if (!st) {
+		cb->st = realloc(cb->st, (cb->n + 1) * sizeof(*cb->st));
+		st = &cb->st[cb->n++];
+		memset(st, 0, sizeof(*st));
+		st->key = key;
+	} else {
+		free(key);
+	}
+	st->count += count;
+	if (count > st->best) {
+		free(st->frames);
+		st->frames = stack_text(frames);
+		st->best = count;
+	}
+}
+
+static int cmp_stack(const void *pa, const void *pb)
+{
+	const struct rp_stack *x = pa, *y = pb;
+
+	return x->count < y->count ? 1 : x->count > y->count ? -1 : strcmp(x->key, y->key);
+}
+
+static int cmp_stack_cb(const void *pa, const void *pb)
+{
+	const struct rp_stack_cb *x = pa, *y = pb;
+
+	if (x->deferrable != y->deferrable)
+		return x->deferrable ? -1 : 1;
+	return x->total < y->total ? 1 : x->total > y->total ? -1 : strcmp(x->callback, y->callback);
+}
+
+/*
+ * The "stacks" of ipi.json (isolbench-ipi --stack: top stacks per callback
+ * and run), merged over the runs of a case per kernel, each stack marked
+ * with how often the other kernel sent the same path.
+ */
+static void analyse_stacks(struct rp_analysis *a, struct rp_stack_case *sc)
+{
+	const struct rp_run *r;
+
+	for (int s = 0; s < 2; s++) {
+		for_each_side_run(a, s, r) {
+			struct json_object *stacks = rp_jget(r->ipi, "stacks", json_type_object);
+			struct json_object *totals = rp_jget(r->ipi, "stacks_total", json_type_object);
+
+			if (strcmp(r->case_name, sc->case_name) || !r->ok || !stacks)
+				continue;
+			sc->nruns[s]++;
+			json_object_object_foreach(stacks, callback, list) {
+				struct rp_stack_cb *cb = stack_cb(sc, s, callback);
+				double sends = rp_jnum(totals, callback, NAN);
+
+				/* Older ipi.json files have only the top stacks. */
+				cb->sends = isnan(cb->sends) ? sends : cb->sends + sends;
+
+				for (size_t i = 0; json_object_is_type(list, json_type_array) &&
+				     i < json_object_array_length(list); i++) {
+					struct json_object *e = json_object_array_get_idx(list, i);
+					struct json_object *fr = rp_jget(e, "frames", json_type_array);
+
+					if (fr)
+						stack_add(cb, fr, rp_jnum(e, "count", 0));
+				}
+			}
+		}
+		for (size_t i = 0; i < sc->ncb[s]; i++)
+			qsort(sc->cb[s][i].st, sc->cb[s][i].n, sizeof(struct rp_stack), cmp_stack);
+		if (sc->ncb[s])
+			qsort(sc->cb[s], sc->ncb[s], sizeof(*sc->cb[s]), cmp_stack_cb);
+	}
+	for (int s = 0; s < 2; s++) {
+		for (size_t i = 0; i < sc->ncb[s]; i++) {
+			struct rp_stack_cb *cb = &sc->cb[s][i];
+			const struct rp_stack_cb *o = NULL;
+
+			for (size_t j = 0; j < sc->ncb[!s]; j++)
+				if (!strcmp(sc->cb[!s][j].callback, cb->callback))
+					o = &sc->cb[!s][j];
+			cb->on_other = o != NULL;
+			for (size_t k = 0; o && k < cb->n; k++)
+				for (size_t j = 0; j < o->n; j++)
+					if (!strcmp(o->st[j].key, cb->st[k].key))
+						cb->st[k].other = o->st[j].count;
+		}
+	}
+}
+
 /* --- good case: oslat ------------------------------------------------- */
 
 /*
@@ -348,13 +495,15 @@ static void analyse_good(struct rp_analysis *a, struct rp_good_case *g)
 		size_t ncpu = 0;
 
 		for_each_side_run(a, s, r) {
-			if (strcmp(r->case_name, g->case_name) || !r->ok || !r->oslat)
+			const struct ib_lat_file *lf = g->tool == IB_LAT_CYCLICTEST ? r->cyclic : r->oslat;
+
+			if (strcmp(r->case_name, g->case_name) || !r->ok || !lf)
 				continue;
 			g->nruns[s]++;
-			if (!g->version[s] && r->oslat->version)
-				g->version[s] = rp_strdup(r->oslat->version);
-			for (size_t i = 0; i < r->oslat->n; i++) {
-				const struct ib_lat_series *se = &r->oslat->series[i];
+			if (!g->version[s] && lf->version)
+				g->version[s] = rp_strdup(lf->version);
+			for (size_t i = 0; i < lf->n; i++) {
+				const struct ib_lat_series *se = &lf->series[i];
 				struct ib_hist_stats st;
 				double dur = se->duration_s > 0 ? se->duration_s : r->window_s;
 
@@ -375,9 +524,10 @@ static void analyse_good(struct rp_analysis *a, struct rp_good_case *g)
 				g->nunit[s]--;
 				push(&g->unit[s][RP_GM_MAX], &g->nunit[s], st.max);
 				g->nunit[s]--;
+				/* Time lost is oslat's: a cyclictest thread sleeps between samples. */
 				push(&g->unit[s][RP_GM_STOLEN], &g->nunit[s],
-				     dur > 0 ? stolen_ns(se->hist, r->oslat->label_excess_ns) / dur :
-					     NAN);
+				     dur > 0 && g->tool == IB_LAT_OSLAT ?
+				     stolen_ns(se->hist, lf->label_excess_ns) / dur : NAN);
 			}
 		}
 		/* CPUs in ascending order, then the "all" row. */
@@ -428,6 +578,46 @@ static int cmp_rates(const void *pa, const void *pb)
 	return x < y ? -1 : x > y;
 }
 
+static const char *const perf_events[RP_PERF_N] = {
+	"cycles:k", "instructions:k", "cycles", "instructions",
+};
+
+/*
+ * perf stat around isolbench-entry: counts on the isolated CPUs over the
+ * whole sweep, so kernel-mode cycles and instructions divided by the
+ * entries of every rate are the cost of one entry (interrupts included).
+ */
+static void perf_of_run(struct rp_bad_case *b, int s, const struct rp_run *r)
+{
+	double entries = 0, v;
+
+	if (!r->perf) {
+		if (!b->perf_note && r->perf_note)
+			b->perf_note = rp_strdup(r->perf_note);
+		return;
+	}
+	for (size_t i = 0; i < r->entry->n; i++) {
+		const struct ib_lat_series *se = &r->entry->series[i];
+
+		if (se->cpu >= 0 && ib_cpuset_test(&r->iso, (unsigned int)se->cpu))
+			entries += (double)se->hist->samples;
+	}
+	if (!(entries > 0))
+		return;
+	if (!b->nperf[0] && !b->nperf[1])
+		for (int k = 0; k < 2; k++)
+			for (int e = 0; e < RP_PERF_N; e++)
+				b->perf[k][e] = 0;
+	b->nperf[s]++;
+	b->perf_entries[s] += entries;
+	for (int e = 0; e < RP_PERF_N; e++) {
+		if (ib_perf_sum(r->perf, perf_events[e], &r->iso, &v) == 0)
+			b->perf[s][e] += v;
+		else
+			b->perf[s][e] = NAN;
+	}
+}
+
 static void analyse_bad(struct rp_analysis *a, struct rp_bad_case *b, const struct rp_options *o)
 {
 	const struct rp_run *r;
@@ -439,6 +629,7 @@ static void analyse_bad(struct rp_analysis *a, struct rp_bad_case *b, const stru
 			b->nruns[s]++;
 			if (!b->kind && r->entry->kind)
 				b->kind = rp_strdup(r->entry->kind);
+			perf_of_run(b, s, r);
 			for (size_t i = 0; i < r->entry->n; i++) {
 				const struct ib_lat_series *se = &r->entry->series[i];
 				struct rp_bad_rate *br;
@@ -543,6 +734,8 @@ static const struct rp_ipi_case *saving_case(const struct rp_analysis *a, double
 	for (size_t i = 0; i < a->ngood; i++) {
 		const struct rp_ipi_case *ic = ipi_case_named(a, a->good[i].case_name);
 
+		if (a->good[i].tool != IB_LAT_OSLAT)
+			continue;
 		if (ic && ic->nruns[0] && ic->nruns[1] && isfinite(ic->deferrable_rate[0]) &&
 		    isfinite(ic->deferrable_rate[1])) {
 			*saved = (ic->deferrable_rate[0] - ic->deferrable_rate[1]) / 60.0;
@@ -709,7 +902,7 @@ int rp_analyse(struct rp_analysis *a, const struct rp_options *o)
 	size_t nnames = 0;
 	int table = 0, figure = 0;
 	static const char *const gm_names[RP_GM_N] = {
-		"oslat p50", "oslat p99", "oslat p99.99", "oslat max", "oslat time lost per second",
+		"p50", "p99", "p99.99", "max", "time lost per second",
 	};
 
 	/* Cases in the order of the main campaign, then any only the baseline has. */
@@ -746,13 +939,25 @@ int rp_analyse(struct rp_analysis *a, const struct rp_options *o)
 		ic->plot_no = o->plots && ic->nrows ? ++figure : 0;
 		a->nipi++;
 	}
+	a->stk = calloc(nnames + 1, sizeof(*a->stk));
+	for (size_t i = 0; i < nnames; i++) {
+		struct rp_stack_case *sc = &a->stk[a->nstk];
+
+		sc->case_name = rp_strdup(names[i]);
+		analyse_stacks(a, sc);
+		if (sc->nruns[0] || sc->nruns[1])
+			a->nstk++;
+		else
+			free(sc->case_name);
+	}
 	a->good = calloc(nnames + 1, sizeof(*a->good));
 	a->bad = calloc(nnames + 1, sizeof(*a->bad));
 	for (size_t i = 0; i < nnames; i++) {
-		if (!strcmp(kinds[i], "oslat")) {
+		if (!strcmp(kinds[i], "oslat") || !strcmp(kinds[i], "cyclictest")) {
 			struct rp_good_case *g = &a->good[a->ngood++];
 
 			g->case_name = rp_strdup(names[i]);
+			g->tool = !strcmp(kinds[i], "oslat") ? IB_LAT_OSLAT : IB_LAT_CYCLICTEST;
 			analyse_good(a, g);
 			g->table_no = ++table;
 			g->plot_no = o->plots && (g->all[0] || g->all[1]) ? ++figure : 0;
@@ -787,7 +992,8 @@ int rp_analyse(struct rp_analysis *a, const struct rp_options *o)
 			size_t n0 = finite_only(g->unit[0][m], g->nunit[0]);
 			size_t n1 = finite_only(g->unit[1][m], g->nunit[1]);
 
-			add_cmp(a, o, rp_printf("%s: %s", g->case_name, gm_names[m]),
+			add_cmp(a, o, rp_printf("%s: %s %s", g->case_name, ib_lat_tool_name(g->tool),
+						gm_names[m]),
 				m == RP_GM_STOLEN ? "ns/s" : "ns", g->table_no, g->unit[0][m], n0,
 				g->unit[1][m], n1);
 		}
@@ -859,9 +1065,29 @@ void rp_analysis_free(struct rp_analysis *a)
 		free(b->rates);
 		free(b->case_name);
 		free(b->kind);
+		free(b->perf_note);
 		free(b->plot);
 	}
 	free(a->bad);
+	for (size_t i = 0; i < a->nstk; i++) {
+		struct rp_stack_case *sc = &a->stk[i];
+
+		for (int s = 0; s < 2; s++) {
+			for (size_t k = 0; k < sc->ncb[s]; k++) {
+				struct rp_stack_cb *cb = &sc->cb[s][k];
+
+				for (size_t j = 0; j < cb->n; j++) {
+					free(cb->st[j].key);
+					free(cb->st[j].frames);
+				}
+				free(cb->st);
+				free(cb->callback);
+			}
+			free(sc->cb[s]);
+		}
+		free(sc->case_name);
+	}
+	free(a->stk);
 	for (size_t i = 0; i < a->ncmp; i++)
 		free(a->cmp[i].what);
 	free(a->cmp);

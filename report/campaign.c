@@ -168,6 +168,8 @@ static void load_run(struct rp_campaign *c, struct rp_run *r, struct json_object
 	if (rp_jstr(guest, "release", NULL))
 		r->release = rp_strdup(rp_jstr(guest, "release", ""));
 	r->window_s = rp_jnum(rec, "measure_end_s", 0) - rp_jnum(rec, "measure_start_s", 0);
+	if (rp_jstr(rp_jget(rec, "perf", json_type_object), "reason", NULL))
+		r->perf_note = rp_strdup(rp_jstr(rp_jget(rec, "perf", json_type_object), "reason", ""));
 	if (!(r->window_s > 0))
 		r->window_s = 0;
 	json_object_put(rec);
@@ -183,6 +185,18 @@ static void load_run(struct rp_campaign *c, struct rp_run *r, struct json_object
 		r->entry = ib_lat_load_entry(path, msg, sizeof(msg));
 		if (!r->entry)
 			r->entry_err = rp_strdup(msg);
+	}
+	snprintf(path, sizeof(path), "%s/out/cyclictest.json", r->dir);
+	if (file_exists(path)) {
+		r->cyclic = ib_lat_load_cyclictest(path, msg, sizeof(msg));
+		if (!r->cyclic)
+			r->cyclic_err = rp_strdup(msg);
+	}
+	snprintf(path, sizeof(path), "%s/out/perf.csv", r->dir);
+	if (file_exists(path)) {
+		r->perf = ib_perf_load(path, msg, sizeof(msg));
+		if (!r->perf && !r->perf_note)
+			r->perf_note = rp_strdup(msg);
 	}
 	load_irq(r);
 	snprintf(path, sizeof(path), "%s/out/ipi.json", r->dir);
@@ -292,6 +306,10 @@ static void run_free(struct rp_run *r)
 	ib_lat_file_free(r->entry);
 	free(r->oslat_err);
 	free(r->entry_err);
+	ib_lat_file_free(r->cyclic);
+	free(r->cyclic_err);
+	ib_perf_free(r->perf);
+	free(r->perf_note);
 	ib_irq_diff_free(r->irq);
 	free(r->irq_err);
 	json_object_put(r->ipi);

@@ -125,6 +125,8 @@ static double oslat_worst(const struct rp_analysis *a, bool p99, char **detail)
 	for (size_t i = 0; i < a->ngood; i++) {
 		const struct rp_good_case *g = &a->good[i];
 
+		if (g->tool != IB_LAT_OSLAT)
+			continue;
 		for (size_t c = 0; c < g->ncpus[1]; c++) {
 			const struct rp_good_cpu *gc = &g->cpus[1][c];
 			double v;

@@ -143,6 +143,7 @@ static void gp_strf(FILE *f, const char *fmt, ...)
 	free(s);
 }
 
+/* The histograms of an oslat or a cyclictest case, both kernels overlaid. */
 int rp_plot_oslat(const struct rp_analysis *a, struct rp_good_case *g, const char *dir,
 		  const char *file, char *err, size_t errlen)
 {
@@ -178,8 +179,8 @@ int rp_plot_oslat(const struct rp_analysis *a, struct rp_good_case *g, const cha
 		return -1;
 	fprintf(f, "set terminal %s\nset output '%s'\nset termoption noenhanced\n", terminal(), file);
 	fprintf(f, "set title ");
-	gp_strf(f, "%s: oslat latency histogram, all isolated CPUs and repetitions",
-			    g->case_name);
+	gp_strf(f, "%s: %s latency histogram, all isolated CPUs and repetitions",
+			    g->case_name, ib_lat_tool_name(g->tool));
 	fprintf(f, "\nset logscale xy\nset xlabel 'latency (us, bucket upper edge)'\n"
 		   "set ylabel 'samples (log)'\nset grid\nset key top right\n");
 	for (int s = 0; s < 2; s++) {

@@ -274,10 +274,220 @@ static void section_ipi(struct rp_doc *d, struct rp_analysis *a, const struct rp
 	(void)o;
 }
 
+/* The top stacks of every callback one kernel sent, in the seed's shape. */
+static char *stacks_text(const struct rp_stack_case *sc, int s)
+{
+	char *t = rp_strdup("");
+
+	for (size_t i = 0; i < sc->ncb[s]; i++) {
+		const struct rp_stack_cb *cb = &sc->cb[s][i];
+		char *n, none[96] = "", sends[64];
+
+		if (!cb->on_other)
+			snprintf(none, sizeof(none), " (none on %s)", side_names[!s]);
+		if (isfinite(cb->sends))
+			snprintf(sends, sizeof(sends), "%.0f sends with a stack", cb->sends);
+		else
+			snprintf(sends, sizeof(sends), "%.0f sends in the top stacks", cb->total);
+		n = rp_printf("%s%scallback=%s%s: %s, %zu distinct stack%s%s\n", t, i ? "\n" : "",
+			      cb->callback, cb->deferrable ? " *" : "", sends, cb->n,
+			      cb->n == 1 ? "" : "s", none);
+		free(t);
+		t = n;
+		for (size_t k = 0; k < cb->n && k < RP_STACK_TOP; k++) {
+			const struct rp_stack *st = &cb->st[k];
+			const char *p = st->frames;
+			char other[96];
+
+			if (st->other > 0)
+				snprintf(other, sizeof(other), "%s: %.0f", side_names[!s], st->other);
+			else
+				snprintf(other, sizeof(other), "not on %s", side_names[!s]);
+			n = rp_printf("%s  %.0f x  (%s)\n", t, st->count, other);
+			free(t);
+			t = n;
+			for (int f = 0; p && *p && f < RP_STACK_FRAMES; f++) {
+				size_t len = strcspn(p, "\n");
+
+				n = rp_printf("%s  => %.*s\n", t, (int)len, p);
+				free(t);
+				t = n;
+				p += len + (p[len] == '\n');
+			}
+			if (p && *p) {
+				n = rp_printf("%s  => ...\n", t);
+				free(t);
+				t = n;
+			}
+		}
+	}
+	if (t[0])
+		t[strlen(t) - 1] = '\0';
+	return t;
+}
+
+static void section_stacks(struct rp_doc *d, struct rp_analysis *a)
+{
+	if (!a->nstk)
+		return;
+	rp_doc_heading(d, 2, "stacks", "Who sends the IPIs that remain: sender stacks");
+	rp_doc_para(d, "For every IPI to an isolated CPU during the measurement, the kernel stack of "
+		       "the sender, recorded by the kernel (a stacktrace trigger on ipi_send_cpu and "
+		       "ipi_send_cpumask, filtered on the isolated CPUs; collector ipi-stacks), "
+		       "attributed to the callback the IPI carried (the queued function for "
+		       "call-function IPIs). One stack per send: a cpumask IPI to both isolated CPUs "
+		       "is one send and two IPIs in the tables above. Each run keeps its top 20 stacks "
+		       "per callback (and the number of all sends with a stack); stacks are "
+		       "merged over runs by their function names, since offsets differ between the "
+		       "kernels. Per callback the top %d, %d frames each, with how often the other "
+		       "kernel sent the same path (\"not on ...\": the other kernel no longer sends "
+		       "it). * marks the callbacks the series defers.", RP_STACK_TOP, RP_STACK_FRAMES);
+	for (size_t i = 0; i < a->nstk; i++) {
+		const struct rp_stack_case *sc = &a->stk[i];
+		const char *head[] = { "callback", "baseline sends", "patched sends",
+				       "baseline stacks not on patched" };
+		struct cells cs = { 0 };
+		char cap[256], **names = NULL;
+		size_t nnames = 0;
+
+		rp_doc_heading(d, 3, NULL, "Case %s", sc->case_name);
+		snprintf(cap, sizeof(cap), "Sender stacks, case %s (%s: %zu runs, %s: %zu runs)",
+			 sc->case_name, side_names[0], sc->nruns[0], side_names[1], sc->nruns[1]);
+		head[1] = cell(&cs, "%s sends", side_names[0]);
+		head[2] = cell(&cs, "%s sends", side_names[1]);
+		head[3] = cell(&cs, "%s stacks not on %s", side_names[0], side_names[1]);
+		rp_doc_table(d, cap, 4, head);
+		cells_free(&cs);
+		for (int s = 0; s < 2; s++) {
+			for (size_t k = 0; k < sc->ncb[s]; k++) {
+				const char *cbn = sc->cb[s][k].callback, *row[4];
+				double tot[2] = { 0, 0 }, gone = 0;
+				size_t ngone = 0, nst = 0;
+				bool seen = false;
+
+				for (size_t j = 0; j < nnames; j++)
+					seen |= !strcmp(names[j], cbn);
+				if (seen)
+					continue;
+				names = realloc(names, (nnames + 1) * sizeof(*names));
+				names[nnames++] = (char *)cbn;
+				for (int t = 0; t < 2; t++)
+					for (size_t j = 0; j < sc->ncb[t]; j++) {
+						const struct rp_stack_cb *cb = &sc->cb[t][j];
+
+						if (strcmp(cb->callback, cbn))
+							continue;
+						tot[t] = isfinite(cb->sends) ? cb->sends : cb->total;
+						for (size_t m = 0; t == 0 && m < cb->n; m++) {
+							nst++;
+							if (cb->st[m].other > 0)
+								continue;
+							ngone++;
+							gone += cb->st[m].count;
+						}
+					}
+				row[0] = cell(&cs, "%s%s", cbn, rp_deferrable(cbn) ? " *" : "");
+				row[1] = sc->nruns[0] ? cell(&cs, "%.0f", tot[0]) : "-";
+				row[2] = sc->nruns[1] ? cell(&cs, "%.0f", tot[1]) : "-";
+				row[3] = sc->nruns[0] && sc->nruns[1] && nst ?
+					 cell(&cs, "%zu of %zu (%.0f sends)", ngone, nst, gone) : "-";
+				rp_doc_row(d, row);
+				cells_free(&cs);
+			}
+		}
+		free(names);
+		rp_doc_table_end(d);
+		for (int s = 0; s < 2; s++) {
+			char *t;
+
+			if (!sc->nruns[s]) {
+				rp_doc_para(d, "%s: no run with sender stacks.", side_names[s]);
+				continue;
+			}
+			if (!sc->ncb[s]) {
+				rp_doc_para(d, "%s: no IPI reached the isolated CPUs during the "
+					       "measurement.", side_names[s]);
+				continue;
+			}
+			rp_doc_para(d, "%s, top sender stacks per callback:", side_names[s]);
+			t = stacks_text(sc, s);
+			rp_doc_pre(d, t);
+			free(t);
+		}
+	}
+}
+
+/* The statistics table (and plot) of one oslat or cyclictest case. */
+static void good_table(struct rp_doc *d, struct rp_analysis *a, struct rp_good_case *g)
+{
+	const char *tool = ib_lat_tool_name(g->tool);
+	const char *head[] = { "kernel", "cpu", "samples", "min", "max", "mean", "median",
+			       "mode", "stddev", "p90", "p99", "p99.9", "p99.99", "lost/s" };
+	char cap[256];
+	struct cells cs = { 0 };
+
+	rp_doc_heading(d, 3, NULL, "Case %s", g->case_name);
+	if (!g->nruns[0] && !g->nruns[1]) {
+		rp_doc_para(d, "No run of this case that ended ok has %s.json for either "
+			       "kernel: nothing to show (Table %d lists the runs and why they "
+			       "failed).", tool, a->runs_table_no);
+		return;
+	}
+	snprintf(cap, sizeof(cap), "Table %d: %s, case %s (%s: %zu runs, %s: %zu runs)",
+		 g->table_no, tool, g->case_name, side_names[0], g->nruns[0], side_names[1],
+		 g->nruns[1]);
+	rp_doc_table(d, cap, 14, head);
+	for (int s = 0; s < 2; s++) {
+		for (size_t c = 0; c < g->ncpus[s]; c++) {
+			const struct rp_good_cpu *gc = &g->cpus[s][c];
+			const struct ib_hist_stats *st = &gc->st;
+			const char *row[14];
+			double lost = NAN;
+
+			if (!gc->ok)
+				continue;
+			if (gc->cpu < 0 && g->nunit[s])
+				lost = rs_median(g->unit[s][RP_GM_STOLEN], g->nunit[s]);
+			row[0] = side_names[s];
+			row[1] = gc->cpu < 0 ? "all" : cell(&cs, "%d", gc->cpu);
+			row[2] = cell(&cs, "%llu", (unsigned long long)st->samples);
+			row[3] = cell_ns(&cs, st->min, false);
+			row[4] = cell_ns(&cs, st->max, st->max_low);
+			row[5] = cell_ns(&cs, st->mean, false);
+			row[6] = cell_ns(&cs, st->median, false);
+			row[7] = cell_ns(&cs, st->mode, false);
+			row[8] = cell_ns(&cs, st->stddev, false);
+			row[9] = cell_ns(&cs, st->p90.value, st->p90.in_overflow);
+			row[10] = cell_ns(&cs, st->p99.value, st->p99.in_overflow);
+			row[11] = cell_ns(&cs, st->p999.value, st->p999.in_overflow);
+			row[12] = cell_ns(&cs, st->p9999.value, st->p9999.in_overflow);
+			row[13] = gc->cpu < 0 && isfinite(lost) ?
+				  cell(&cs, "%s (median of runs)", cell_ns(&cs, lost, false)) : "";
+			rp_doc_row(d, row);
+			cells_free(&cs);
+		}
+	}
+	rp_doc_table_end(d);
+	if (g->version[0] && g->version[1] && strcmp(g->version[0], g->version[1]))
+		rp_doc_warn(d, "The kernels' %s files come from different rt-tests versions "
+			       "(%s, %s): their bucket labels differ by one unit.",
+			    tool, g->version[0], g->version[1]);
+	if (!g->nruns[0] || !g->nruns[1])
+		rp_doc_para(d, "Only one kernel has %s results here: nothing to compare.", tool);
+	if (g->plot)
+		rp_doc_image(d, g->plot, "Figure %d: %s histograms of both "
+						  "kernels, case %s (log-log)", g->plot_no,
+						  tool, g->case_name);
+}
+
 static void section_good(struct rp_doc *d, struct rp_analysis *a)
 {
+	size_t n = 0;
+
 	rp_doc_heading(d, 2, "good", "Good case: oslat on the isolated CPUs");
-	if (!a->ngood) {
+	for (size_t i = 0; i < a->ngood; i++)
+		n += a->good[i].tool == IB_LAT_OSLAT;
+	if (!n) {
 		rp_doc_para(d, "Not measured: the campaign has no oslat case.");
 		return;
 	}
@@ -286,66 +496,29 @@ static void section_good(struct rp_doc *d, struct rp_analysis *a)
 		       "all of them together. \"lost/s\" is the time per second spent in gaps longer "
 		       "than the p99 bucket (at bucket midpoints): what interruptions took from the "
 		       "measuring thread.");
-	for (size_t i = 0; i < a->ngood; i++) {
-		struct rp_good_case *g = &a->good[i];
-		const char *head[] = { "kernel", "cpu", "samples", "min", "max", "mean", "median",
-				       "mode", "stddev", "p90", "p99", "p99.9", "p99.99", "lost/s" };
-		char cap[256];
-		struct cells cs = { 0 };
+	for (size_t i = 0; i < a->ngood; i++)
+		if (a->good[i].tool == IB_LAT_OSLAT)
+			good_table(d, a, &a->good[i]);
+}
 
-		rp_doc_heading(d, 3, NULL, "Case %s", g->case_name);
-		if (!g->nruns[0] && !g->nruns[1]) {
-			rp_doc_para(d, "No run of this case that ended ok has oslat.json for either "
-				       "kernel: nothing to show (Table %d lists the runs and why they "
-				       "failed).", a->runs_table_no);
-			continue;
-		}
-		snprintf(cap, sizeof(cap), "Table %d: oslat, case %s (%s: %zu runs, %s: %zu runs)",
-			 g->table_no, g->case_name, side_names[0], g->nruns[0], side_names[1],
-			 g->nruns[1]);
-		rp_doc_table(d, cap, 14, head);
-		for (int s = 0; s < 2; s++) {
-			for (size_t c = 0; c < g->ncpus[s]; c++) {
-				const struct rp_good_cpu *gc = &g->cpus[s][c];
-				const struct ib_hist_stats *st = &gc->st;
-				const char *row[14];
-				double lost = NAN;
+static void section_timer(struct rp_doc *d, struct rp_analysis *a)
+{
+	size_t n = 0;
 
-				if (!gc->ok)
-					continue;
-				if (gc->cpu < 0 && g->nunit[s])
-					lost = rs_median(g->unit[s][RP_GM_STOLEN], g->nunit[s]);
-				row[0] = side_names[s];
-				row[1] = gc->cpu < 0 ? "all" : cell(&cs, "%d", gc->cpu);
-				row[2] = cell(&cs, "%llu", (unsigned long long)st->samples);
-				row[3] = cell_ns(&cs, st->min, false);
-				row[4] = cell_ns(&cs, st->max, st->max_low);
-				row[5] = cell_ns(&cs, st->mean, false);
-				row[6] = cell_ns(&cs, st->median, false);
-				row[7] = cell_ns(&cs, st->mode, false);
-				row[8] = cell_ns(&cs, st->stddev, false);
-				row[9] = cell_ns(&cs, st->p90.value, st->p90.in_overflow);
-				row[10] = cell_ns(&cs, st->p99.value, st->p99.in_overflow);
-				row[11] = cell_ns(&cs, st->p999.value, st->p999.in_overflow);
-				row[12] = cell_ns(&cs, st->p9999.value, st->p9999.in_overflow);
-				row[13] = gc->cpu < 0 ? cell(&cs, "%s (median of runs)",
-							     cell_ns(&cs, lost, false)) : "";
-				rp_doc_row(d, row);
-				cells_free(&cs);
-			}
-		}
-		rp_doc_table_end(d);
-		if (g->version[0] && g->version[1] && strcmp(g->version[0], g->version[1]))
-			rp_doc_warn(d, "The kernels' oslat files come from different rt-tests versions "
-				       "(%s, %s): their bucket labels differ by one unit.",
-				    g->version[0], g->version[1]);
-		if (!g->nruns[0] || !g->nruns[1])
-			rp_doc_para(d, "Only one kernel has oslat results here: nothing to compare.");
-		if (g->plot)
-			rp_doc_image(d, g->plot, "Figure %d: oslat histograms of both "
-							  "kernels, case %s (log-log)", g->plot_no,
-							  g->case_name);
-	}
+	for (size_t i = 0; i < a->ngood; i++)
+		n += a->good[i].tool == IB_LAT_CYCLICTEST;
+	if (!n)
+		return;
+	rp_doc_heading(d, 2, "timer", "Timer wake-ups: cyclictest on the isolated CPUs");
+	rp_doc_para(d, "cyclictest's wake-up latency (one SCHED_FIFO thread per isolated CPU, "
+		       "woken by a timer every interval; main thread on housekeeping), with the same "
+		       "statistics as oslat from its histograms of 1 us buckets: a key k holds "
+		       "[k, k + 1) us and is shown here by its upper edge, overflows as \">=\". Where "
+		       "oslat measures a thread that never leaves user space, cyclictest measures one "
+		       "that enters the kernel and sleeps at every sample.");
+	for (size_t i = 0; i < a->ngood; i++)
+		if (a->good[i].tool == IB_LAT_CYCLICTEST)
+			good_table(d, a, &a->good[i]);
 }
 
 static const char *rate_name(struct cells *cs, uint64_t target)
@@ -368,6 +541,34 @@ static void breakeven_text(struct rp_doc *d, const struct rp_bad_case *b)
 			       "extra cost of every entry adds up to more time per second than the "
 			       "IPIs the series defers would have taken. Inputs: %s.", be->rate,
 			    be->where, be->why);
+}
+
+/* The bad-case table's perf rows: kernel cycles and instructions per entry. */
+static void perf_rows(struct rp_doc *d, const struct rp_bad_case *b)
+{
+	static const char *const what[2] = { "kernel cycles", "kernel instructions" };
+	struct cells cs = { 0 };
+
+	if (!b->nperf[0] && !b->nperf[1])
+		return;
+	for (int e = 0; e < 2; e++) {
+		const char *row[7];
+		double per[2];
+
+		for (int s = 0; s < 2; s++)
+			per[s] = b->nperf[s] && b->perf_entries[s] > 0 ?
+				 b->perf[s][e] / b->perf_entries[s] : NAN;
+		row[0] = cell(&cs, "all rates (perf)");
+		row[1] = cell(&cs, "%.0f / %.0f entries", b->perf_entries[0], b->perf_entries[1]);
+		row[2] = isfinite(per[0]) ? cell(&cs, "%.0f %s", per[0], what[e]) : "-";
+		row[3] = isfinite(per[1]) ? cell(&cs, "%.0f %s", per[1], what[e]) : "-";
+		row[4] = isfinite(per[0]) && isfinite(per[1]) && per[0] > 0 ?
+			 cell(&cs, "%+.1f%%", (per[1] / per[0] - 1) * 100) : "-";
+		row[5] = "-";
+		row[6] = cell(&cs, "%zu / %zu runs", b->nperf[0], b->nperf[1]);
+		rp_doc_row(d, row);
+		cells_free(&cs);
+	}
 }
 
 static void section_bad(struct rp_doc *d, struct rp_analysis *a, const struct rp_options *o)
@@ -425,7 +626,18 @@ static void section_bad(struct rp_doc *d, struct rp_analysis *a, const struct rp
 			rp_doc_row(d, row);
 			cells_free(&cs);
 		}
+		perf_rows(d, b);
 		rp_doc_table_end(d);
+		if (b->nperf[0] || b->nperf[1])
+			rp_doc_para(d, "Rows \"all rates (perf)\": perf stat on the isolated CPUs "
+				       "around the whole sweep (out/perf.csv), kernel-mode cycles and "
+				       "instructions (cycles:k, instructions:k) divided by the kernel "
+				       "entries of every rate: the cost of one entry with the interrupts "
+				       "it took, counted by the virtual PMU rather than timed with the TSC.");
+		else
+			rp_doc_para(d, "perf counters: not available (%s).",
+				    b->perf_note ? b->perf_note :
+				    "no run of this case has out/perf.csv");
 		breakeven_text(d, b);
 		if (b->plot)
 			rp_doc_image(d, b->plot, "Figure %d: cost per kernel entry against "
@@ -520,6 +732,10 @@ static void section_runs(struct rp_doc *d, struct rp_analysis *a)
 				len += snprintf(files + len, sizeof(files) - len, "oslat ");
 			if (r->entry)
 				len += snprintf(files + len, sizeof(files) - len, "entry ");
+			if (r->cyclic)
+				len += snprintf(files + len, sizeof(files) - len, "cyclictest ");
+			if (r->perf)
+				len += snprintf(files + len, sizeof(files) - len, "perf ");
 			if (r->irq)
 				len += snprintf(files + len, sizeof(files) - len, "interrupts ");
 			if (r->ipi)
@@ -536,9 +752,10 @@ static void section_runs(struct rp_doc *d, struct rp_analysis *a)
 				reasons = t;
 			}
 			{
-				const char *errs[] = { r->oslat_err, r->entry_err, r->irq_err, r->ipi_err };
+				const char *errs[] = { r->oslat_err, r->entry_err, r->irq_err, r->ipi_err,
+						       r->cyclic_err };
 
-				for (size_t j = 0; j < 4; j++) {
+				for (size_t j = 0; j < 5; j++) {
 					char *t;
 
 					if (!errs[j])
@@ -692,6 +909,58 @@ static const char *cmp_word(const struct rp_cmp *c)
 	return "no significant difference";
 }
 
+/* The first frame of a stack that is not cross-call plumbing: where the send came from. */
+static void stack_origin(const char *frames, char *buf, size_t len)
+{
+	static const char *const plumbing[] = {
+		"smp_call_function", "on_each_cpu", "__smp_call_single_queue", "generic_exec_single",
+		"native_send_call_func", "__smp_call", "send_call_function", "irq_work_queue",
+		"__irq_work_queue", "resched_curr", "native_smp_send_reschedule", NULL,
+	};
+	const char *p = frames;
+
+	snprintf(buf, len, "?");
+	while (p && *p) {
+		size_t n = strcspn(p, "\n"), fn = strcspn(p, "+\n");
+		bool skip = false;
+
+		for (int i = 0; plumbing[i]; i++)
+			skip |= !strncmp(p, plumbing[i], strlen(plumbing[i]));
+		if (!skip) {
+			snprintf(buf, len, "%.*s", (int)fn, p);
+			return;
+		}
+		p += n + (p[n] == '\n');
+	}
+}
+
+/* "do_sync_core from text_poke_bp_batch (128 of 215 sends), ..." for @s's top callbacks. */
+static char *stacks_summary(const struct rp_analysis *a, const char *case_name, int s)
+{
+	char *txt = rp_strdup("");
+
+	for (size_t i = 0; i < a->nstk; i++) {
+		const struct rp_stack_case *sc = &a->stk[i];
+
+		if (strcmp(sc->case_name, case_name))
+			continue;
+		for (size_t k = 0; k < sc->ncb[s] && k < 3; k++) {
+			const struct rp_stack_cb *cb = &sc->cb[s][k];
+			char origin[128], *t;
+
+			if (!cb->n)
+				continue;
+			stack_origin(cb->st[0].frames, origin, sizeof(origin));
+			t = rp_printf("%s%s%s mostly from %s (%.0f of %.0f sends)", txt, txt[0] ? ", " : "",
+				      cb->callback, origin, cb->st[0].count,
+				      isfinite(cb->sends) ? cb->sends : cb->total);
+			free(txt);
+			txt = t;
+		}
+	}
+	return txt;
+}
+
 static void q_ipis(struct rp_doc *d, struct rp_analysis *a)
 {
 	char *txt = rp_strdup("");
@@ -733,6 +1002,14 @@ static void q_ipis(struct rp_doc *d, struct rp_analysis *a)
 		free(txt);
 		free(remain);
 		txt = t;
+		remain = stacks_summary(a, ic->case_name, 1);
+		if (remain[0]) {
+			t = rp_printf("%s Their senders on %s: %s (section \"Who sends the IPIs that "
+				      "remain\").", txt, side_names[1], remain);
+			free(txt);
+			txt = t;
+		}
+		free(remain);
 	}
 	rp_doc_para(d, "Does it remove the IPIs from the isolated CPUs, and which remain?%s",
 		    txt[0] ? txt : " Not answered: no case has counts for both kernels.");
@@ -749,6 +1026,8 @@ static void q_good(struct rp_doc *d, struct rp_analysis *a)
 		char *w, *t, m0[32], m1[32], p0[32], p1[32], fig[32];
 		const struct rp_cmp *cmax, *cp99;
 
+		if (g->tool != IB_LAT_OSLAT)
+			continue;
 		for (int s = 0; s < 2; s++)
 			if (g->ncpus[s] && g->cpus[s][g->ncpus[s] - 1].ok)
 				all[s] = &g->cpus[s][g->ncpus[s] - 1];
@@ -949,7 +1228,7 @@ static void make_plots(struct rp_analysis *a, const struct rp_options *o, bool q
 		}
 	}
 	for (size_t i = 0; i < a->ngood; i++) {
-		char *f = rp_printf("oslat-%zu.png", i + 1);
+		char *f = rp_printf("%s-%zu.png", ib_lat_tool_name(a->good[i].tool), i + 1);
 
 		if (a->good[i].plot_no && rp_plot_oslat(a, &a->good[i], o->outdir, f, err,
 							sizeof(err)) == 0)
@@ -1014,7 +1293,9 @@ static int write_report(struct rp_analysis *a, const struct rp_options *o, const
 	q_bad(d, a);
 	q_real(d, a, o);
 	section_ipi(d, a, o);
+	section_stacks(d, a);
 	section_good(d, a);
+	section_timer(d, a);
 	section_bad(d, a, o);
 	section_real(d, a, o);
 	section_runs(d, a);

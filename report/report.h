@@ -12,6 +12,7 @@
 #include "cpulist.h"
 #include "hist.h"
 #include "latency.h"
+#include "perfstat.h"
 #include "procirq.h"
 #include "stats.h"
 
@@ -36,8 +37,10 @@ struct rp_run {
 	struct ib_cpuset iso;		/* the run's isolated CPUs */
 	bool ok;			/* status "ok" */
 	/* Each file: loaded, or NULL with the reason in *_err (NULL = file absent). */
-	struct ib_lat_file *oslat, *entry;
-	char *oslat_err, *entry_err;
+	struct ib_lat_file *oslat, *entry, *cyclic;
+	char *oslat_err, *entry_err, *cyclic_err;
+	struct ib_perf_stat *perf;	/* out/perf.csv: perf stat around entry */
+	char *perf_note;		/* why there is none (job-record "perf".reason) */
 	struct ib_irq_diff *irq;
 	char *irq_err;
 	struct json_object *ipi;
@@ -142,6 +145,7 @@ struct rp_good_cpu {
 
 struct rp_good_case {
 	char *case_name;
+	enum ib_lat_tool tool;		/* IB_LAT_OSLAT or IB_LAT_CYCLICTEST */
 	size_t nruns[2];
 	struct rp_good_cpu *cpus[2];	/* per CPU, then the "all" row */
 	size_t ncpus[2];
@@ -175,9 +179,16 @@ struct rp_breakeven {
 	char where[256];
 };
 
+/* perf stat counts of the entry runs, summed over runs and isolated CPUs. */
+enum rp_perf_event { RP_PERF_CYCLES_K, RP_PERF_INSNS_K, RP_PERF_CYCLES, RP_PERF_INSNS, RP_PERF_N };
+
 struct rp_bad_case {
 	char *case_name, *kind;
 	size_t nruns[2];
+	size_t nperf[2];		/* runs with a usable perf.csv */
+	double perf[2][RP_PERF_N];	/* NAN when not counted */
+	double perf_entries[2];		/* kernel entries of those runs */
+	char *perf_note;		/* why there are no counters, from a job record */
 	struct rp_bad_rate *rates;
 	size_t nrates;
 	struct rp_breakeven be;
@@ -200,6 +211,32 @@ struct rp_cmp {
 	int verdict;		/* -1 patched better, 0 no significant difference, 1 worse */
 };
 
+/* One sender stack, merged over runs by its function names (offsets differ between kernels). */
+struct rp_stack {
+	char *key;		/* function names, one per line, no "+0x.." */
+	char *frames;		/* the most frequent variant, with offsets */
+	double best;		/* count of that variant in one run */
+	double count;
+	double other;		/* the same key's count on the other kernel */
+};
+
+struct rp_stack_cb {
+	char *callback;
+	bool deferrable;
+	double total;		/* sends in the top stacks of the runs */
+	double sends;		/* every send with a stack ("stacks_total"), NAN if unknown */
+	bool on_other;		/* the other kernel has stacks of this callback */
+	struct rp_stack *st;
+	size_t n;
+};
+
+struct rp_stack_case {
+	char *case_name;
+	size_t nruns[2];	/* ok runs whose ipi.json has "stacks" */
+	struct rp_stack_cb *cb[2];
+	size_t ncb[2];
+};
+
 struct rp_options {
 	double alpha, level;
 	unsigned int nboot;
@@ -218,6 +255,8 @@ struct rp_analysis {
 	size_t ngood;
 	struct rp_bad_case *bad;
 	size_t nbad;
+	struct rp_stack_case *stk;
+	size_t nstk;
 	struct rp_cmp *cmp;
 	size_t ncmp;
 	size_t runs_total, runs_failed;
@@ -225,6 +264,10 @@ struct rp_analysis {
 	char ipi_cost_why[512];
 	int cmp_table_no, runs_table_no;
 };
+
+/* Frames shown per sender stack, stacks shown per callback. */
+#define RP_STACK_FRAMES	16
+#define RP_STACK_TOP	3
 
 /* The callbacks the series defers (compared without a "+0x.." suffix). */
 bool rp_deferrable(const char *callback);

@@ -5,7 +5,7 @@
  *   isolbench-summary CAMPAIGN_DIR
  *
  * One line per run and isolated CPU: kernel, case, repetition, status,
- * max and p99 of the run's latency (oslat's gaps; for the bad case, the
+ * max and p99 of the run's latency (oslat's gaps, cyclictest's wake-ups; for the bad case, the
  * cost of one kernel entry at the fastest rate of the sweep), and the
  * function-call (CAL) and TLB-shootdown (TLB) interrupts that CPU took
  * during the run. A run that failed is shown
@@ -87,6 +87,11 @@ static void print_run(const char *dir, const char *slug, const struct ib_cpuset 
 		/* The bad case: per-entry cost instead of oslat's gaps. */
 		snprintf(path, sizeof(path), "%s/runs/%s/out/entry.json", dir, slug);
 		lat = ib_lat_load_entry(path, err, sizeof(err));
+	}
+	if (!lat) {
+		/* Timer wake-ups: cyclictest's latencies. */
+		snprintf(path, sizeof(path), "%s/runs/%s/out/cyclictest.json", dir, slug);
+		lat = ib_lat_load_cyclictest(path, err, sizeof(err));
 	}
 	snprintf(path, sizeof(path), "%s/runs/%s/out/interrupts.before", dir, slug);
 	before = ib_irq_snap_load(path, err, sizeof(err));
