@@ -42,6 +42,7 @@
  *   "kernel": "<uname -r>", "isolated": "2-3",
  *   "duration_s": 20.0,               measured window (tracing on -> off)
  *   "window_mono_s": [on, off],       the window in CLOCK_MONOTONIC seconds
+ *   "events_span_mono_s": [first, last], trace timestamps of the first and last event
  *   "trace_clock": "mono" | "local",  clock of the instance (timeline base)
  *   "stopped_by": "signal"|"duration",
  *   "events_available": {"ipi_send_cpu": true, "ipi_send_cpumask": true,
@@ -205,6 +206,7 @@ struct stack_agg {
 /* The state of one run. */
 struct ipi_ctx {
 	const struct ipi_settings *set;
+	uint64_t ev_first_ns, ev_last_ns;	/* trace timestamps of the first and last event */
 	struct tracefs_instance *inst;
 	char inst_name[64];
 	struct tep_handle *tep;
@@ -508,6 +510,10 @@ static int on_event(struct tep_event *event, struct tep_record *record, int cpu,
 
 	(void)event;
 	ctx->events_seen++;
+	if (!ctx->ev_first_ns || record->ts < ctx->ev_first_ns)
+		ctx->ev_first_ns = record->ts;
+	if (record->ts > ctx->ev_last_ns)
+		ctx->ev_last_ns = record->ts;
 	switch (te->type) {
 	case IB_IPI_REC_CSD_QUEUE:
 	case IB_IPI_REC_SEND_CPU:
@@ -1064,6 +1070,14 @@ static struct json_object *build_json(struct ipi_ctx *ctx, uint64_t lost,
 			      ib_json_double(ctx->t_on_ns / 1e9));
 	json_object_array_add(json_object_object_get(root, "window_mono_s"),
 			      ib_json_double(ctx->t_off_ns / 1e9));
+	/* The trace's own timestamps of the first and last event seen: with the
+	 * mono clock, another recorder of the same events (trace-cmd -C mono)
+	 * holds exactly these events between them. */
+	json_object_object_add(root, "events_span_mono_s", json_object_new_array_ext(2));
+	json_object_array_add(json_object_object_get(root, "events_span_mono_s"),
+			      ib_json_double(ctx->ev_first_ns / 1e9));
+	json_object_array_add(json_object_object_get(root, "events_span_mono_s"),
+			      ib_json_double(ctx->ev_last_ns / 1e9));
 	json_object_object_add(root, "trace_clock", json_object_new_string(
 		ctx->mono_clock ? "mono" : "local"));
 	json_object_object_add(root, "stopped_by", json_object_new_string(
