@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "entry_stats.h"
+#include "jsonfile.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -99,18 +100,6 @@ uint64_t percentile_of_samples(uint64_t *v, size_t n, double p)
 	return v[nearest_rank(n, p) - 1];
 }
 
-__attribute__((format(printf, 3, 4)))
-static void say(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 int entry_parse_rates(const char *s, uint64_t *rates, size_t max, size_t *n,
 		      char *err, size_t errlen)
 {
@@ -122,7 +111,7 @@ int entry_parse_rates(const char *s, uint64_t *rates, size_t max, size_t *n,
 	if (!copy)
 		return -1;
 	if (!*copy || copy[strlen(copy) - 1] == ',' || copy[0] == ',' || strstr(copy, ",,")) {
-		say(err, errlen, "malformed rate list '%s' (write e.g. 1000,10k,100000,max)", s);
+		ib_errf(err, errlen, "malformed rate list '%s' (write e.g. 1000,10k,100000,max)", s);
 		errno = EINVAL;
 		ret = -1;
 		goto out;
@@ -137,7 +126,7 @@ int entry_parse_rates(const char *s, uint64_t *rates, size_t max, size_t *n,
 		while (len && tok[len - 1] == ' ')
 			tok[--len] = '\0';
 		if (*n == max) {
-			say(err, errlen, "too many rates in '%s' (at most %zu)", s, max);
+			ib_errf(err, errlen, "too many rates in '%s' (at most %zu)", s, max);
 			errno = EINVAL;
 			ret = -1;
 			goto out;
@@ -147,7 +136,7 @@ int entry_parse_rates(const char *s, uint64_t *rates, size_t max, size_t *n,
 			continue;
 		}
 		if (ib_parse_u64(tok, 1, ENTRY_MAX_RATE, &r, sub, sizeof(sub))) {
-			say(err, errlen, "rate %s (or 'max')", sub);
+			ib_errf(err, errlen, "rate %s (or 'max')", sub);
 			ret = -1;
 			goto out;
 		}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* perf stat -x, output: see perfstat.h for the format. */
 #include "perfstat.h"
+#include "jsonfile.h"
 
 #include <errno.h>
 #include <math.h>
@@ -11,19 +12,6 @@
 #include <string.h>
 
 #define FIELDS_MAX 16
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 void ib_perf_free(struct ib_perf_stat *ps)
 {
@@ -138,7 +126,7 @@ struct ib_perf_stat *ib_perf_parse(const char *text, char *err, size_t errlen)
 		if (rc == -2)
 			goto nomem;
 		if (rc < 0) {
-			set_err(err, errlen, "line %d: %s", lineno, why);
+			ib_errf(err, errlen, "line %d: %s", lineno, why);
 			errno = EINVAL;
 			goto fail;
 		}
@@ -157,14 +145,14 @@ struct ib_perf_stat *ib_perf_parse(const char *text, char *err, size_t errlen)
 		ps->c[ps->n++] = c;
 	}
 	if (!ps->n) {
-		set_err(err, errlen, "no counter lines (perf stat wrote only its header?)");
+		ib_errf(err, errlen, "no counter lines (perf stat wrote only its header?)");
 		errno = EINVAL;
 		goto fail;
 	}
 	free(copy);
 	return ps;
 nomem:
-	set_err(err, errlen, "out of memory");
+	ib_errf(err, errlen, "out of memory");
 	errno = ENOMEM;
 fail:
 	free(copy);
@@ -182,7 +170,7 @@ struct ib_perf_stat *ib_perf_load(const char *path, char *err, size_t errlen)
 
 	if (!f) {
 		saved = errno;
-		set_err(err, errlen, "%s: %s", path, strerror(saved));
+		ib_errf(err, errlen, "%s: %s", path, strerror(saved));
 		errno = saved;
 		return NULL;
 	}
@@ -193,7 +181,7 @@ struct ib_perf_stat *ib_perf_load(const char *path, char *err, size_t errlen)
 
 		if (!mem) {
 			fclose(f);
-			set_err(err, errlen, "%s: out of memory", path);
+			ib_errf(err, errlen, "%s: out of memory", path);
 			errno = ENOMEM;
 			return NULL;
 		}
@@ -205,7 +193,7 @@ struct ib_perf_stat *ib_perf_load(const char *path, char *err, size_t errlen)
 	ps = ib_perf_parse(buf, msg, sizeof(msg));
 	saved = errno;
 	if (!ps)
-		set_err(err, errlen, "%s: %s", path, msg);
+		ib_errf(err, errlen, "%s: %s", path, msg);
 	free(buf);
 	errno = saved;
 	return ps;
