@@ -436,7 +436,11 @@ fail:
 	return NULL;
 }
 
-struct ib_lat_file *ib_lat_load_oslat(const char *path, char *err, size_t errlen)
+typedef struct ib_lat_file *(*lat_parser)(struct json_object *root, const char *path,
+					   char *err, size_t errlen);
+
+/* Load @path and hand its JSON to @parse; errno is the parser's on failure. */
+static struct ib_lat_file *load_with(const char *path, lat_parser parse, char *err, size_t errlen)
 {
 	struct json_object *root = ib_json_load_file(path, err, errlen);
 	struct ib_lat_file *f;
@@ -444,11 +448,16 @@ struct ib_lat_file *ib_lat_load_oslat(const char *path, char *err, size_t errlen
 
 	if (!root)
 		return NULL;
-	f = oslat_from_json(root, path, err, errlen);
+	f = parse(root, path, err, errlen);
 	saved = errno;
 	json_object_put(root);
 	errno = saved;
 	return f;
+}
+
+struct ib_lat_file *ib_lat_load_oslat(const char *path, char *err, size_t errlen)
+{
+	return load_with(path, oslat_from_json, err, errlen);
 }
 
 /* ---- cyclictest ---- */
@@ -647,17 +656,7 @@ fail:
 
 struct ib_lat_file *ib_lat_load_cyclictest(const char *path, char *err, size_t errlen)
 {
-	struct json_object *root = ib_json_load_file(path, err, errlen);
-	struct ib_lat_file *f;
-	int saved;
-
-	if (!root)
-		return NULL;
-	f = cyclictest_from_json(root, path, err, errlen);
-	saved = errno;
-	json_object_put(root);
-	errno = saved;
-	return f;
+	return load_with(path, cyclictest_from_json, err, errlen);
 }
 
 /* ---- isolbench-entry ---- */
@@ -837,17 +836,7 @@ fail:
 
 struct ib_lat_file *ib_lat_load_entry(const char *path, char *err, size_t errlen)
 {
-	struct json_object *root = ib_json_load_file(path, err, errlen);
-	struct ib_lat_file *f;
-	int saved;
-
-	if (!root)
-		return NULL;
-	f = entry_from_json(root, path, err, errlen);
-	saved = errno;
-	json_object_put(root);
-	errno = saved;
-	return f;
+	return load_with(path, entry_from_json, err, errlen);
 }
 
 struct ib_lat_file *ib_lat_load(const char *path, char *err, size_t errlen)
