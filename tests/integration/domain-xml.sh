@@ -9,6 +9,7 @@ rm -rf "$work"; mkdir -p "$work"
 export ANSIBLE_CONFIG="$top/playbooks/ansible.cfg" ANSIBLE_NOCOLOR=1
 cfg=build/bin/isolbench-config
 files=tests/integration/files
+check "libvirtd answers (started here if it was not running)" need_libvirtd
 render() { # render NAME ACCEL PLAN [ansible -e ...]
 	local name=$1 accel=$2 plan=$3; shift 3
 	ansible-playbook "$files/render-domain.yml" -e "accel=$accel" -e "pin_json=$top/$plan" \
