@@ -8,9 +8,10 @@
  *               -> do_sync_core on every CPU (deferred by the series)
  *   kprobe      enable and disable a kprobe event (created once): int3
  *               patching of kernel text -> do_sync_core (deferred)
- *   bpf         attach a JIT-compiled classic BPF filter to sockets and close
- *               them: executable vmalloc memory is allocated, made read-only
- *               and freed -> flush_tlb_kernel_range() (deferred)
+ *   bpf         attach a JIT-compiled classic BPF filter to a socket, close
+ *               it and wait until its JIT memory is freed: a 2 MiB pack of
+ *               executable vmalloc memory is allocated, made read-only
+ *               (CPA flush) and freed -> flush_tlb_kernel_range() (deferred)
  *   munmap      the control: map, touch and unmap user memory while threads
  *               of the same process spin in user space on the victim CPUs ->
  *               user TLB shootdown (must NOT be deferred by the series)
@@ -70,6 +71,8 @@ enum exit_code {
 #define DURATION_MAX_NS		(7ULL * 86400ULL * 1000000000ULL)
 #define MUNMAP_PAGES_MAX	65536ULL
 #define BPF_BATCH_MAX		1024ULL
+#define BPF_FREE_WAIT_NS	(2ULL * 1000000000ULL)
+#define VMALLOCINFO		"/proc/vmallocinfo"
 #define RATE_TRUST_RATIO	0.9
 #define MAX_ERRORS		16
 
@@ -129,6 +132,12 @@ struct storm_ctx {
 	/* bpf */
 	struct sock_filter *filter;
 	int *socks;
+	bool pack_wait;			/* VMALLOCINFO readable: wait for the free */
+	uint64_t packs_new;		/* JIT packs our attaches allocated */
+	uint64_t packs_freed;		/* ... and that were freed before the next op */
+	uint64_t pack_timeouts;		/* ops whose pack outlived BPF_FREE_WAIT_NS */
+	uint64_t ops_no_new_pack;	/* attaches that fit into a live pack */
+	uint64_t pack_wait_ns;		/* total time spent waiting for frees */
 	/* munmap */
 	struct victim *victims;
 	unsigned int nvictims;
@@ -150,6 +159,14 @@ static volatile sig_atomic_t stop_signal;
 static void on_signal(int sig)
 {
 	stop_signal = sig;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 /* Record a failed operation's reason; equal messages are counted, not repeated. */
@@ -485,10 +502,30 @@ static int read_sysctl(const char *path, long *v)
 }
 
 /*
+ * The number of live BPF JIT packs: vmalloc areas whose caller is the pack
+ * allocator (bpf_jit_alloc_exec() is inlined into it on x86), or -1 when
+ * VMALLOCINFO cannot be read.
+ */
+static int count_jit_packs(void)
+{
+	char line[512];
+	int n = 0;
+	FILE *f = fopen(VMALLOCINFO, "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "bpf_prog_pack_alloc") || strstr(line, "alloc_new_pack") ||
+		    strstr(line, "bpf_jit_alloc_exec"))
+			n++;
+	fclose(f);
+	return n;
+}
+
+/*
  * A filter of --bpf-insns instructions that the kernel accepts and JITs:
- * packet loads and arithmetic (so that the JIT image is not trivially
- * small), ending in "accept the whole packet". It never runs: the sockets
- * are never sent anything.
+ * packet loads and arithmetic, ending in "accept the whole packet". It
+ * never runs: the socket is never sent anything.
  */
 static int bpf_setup(struct storm_ctx *ctx)
 {
@@ -503,6 +540,11 @@ static int bpf_setup(struct storm_ctx *ctx)
 		return setup_fail(ctx, SETUP_UNSUPPORTED,
 				  "net.core.bpf_jit_enable is 0: filters would be interpreted, "
 				  "no executable memory would be allocated");
+	ctx->pack_wait = count_jit_packs() >= 0;
+	if (!ctx->pack_wait)
+		fprintf(stderr, TOOL ": cannot read " VMALLOCINFO " (%s): operations will not "
+			"wait for the JIT memory to be freed, so they may share packs and "
+			"flush less often (run as root)\n", strerror(errno));
 	/* A batch holds one descriptor per socket. */
 	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < ctx->set->bpf_batch + 64) {
 		rl.rlim_cur = rl.rlim_max;
@@ -537,19 +579,43 @@ static void bpf_close_all(struct storm_ctx *ctx)
 }
 
 /*
- * One operation = --bpf-batch sockets, each with the filter attached (the
- * kernel converts, JITs and write-protects it), then all closed (the filter
- * and its image are freed after an RCU grace period).
+ * Wait until no more than @want JIT packs are live, polling every
+ * millisecond; false after BPF_FREE_WAIT_NS or a stop signal.
+ */
+static bool wait_jit_packs(struct storm_ctx *ctx, int want, int *now)
+{
+	uint64_t t0 = now_ns();
+	struct timespec ms = { 0, 1000000 };
+
+	for (;;) {
+		*now = count_jit_packs();
+		if (*now >= 0 && *now <= want)
+			break;
+		if (stop_signal || now_ns() - t0 > BPF_FREE_WAIT_NS) {
+			ctx->pack_wait_ns += now_ns() - t0;
+			return false;
+		}
+		nanosleep(&ms, NULL);
+	}
+	ctx->pack_wait_ns += now_ns() - t0;
+	return true;
+}
+
+/*
+ * One operation = --bpf-batch sockets (default one), each with the filter
+ * attached (the kernel converts and JITs it), then closed, then a wait
+ * until the JIT memory is freed (the filter goes after an RCU grace period
+ * and a work item, about 20 ms under TCG).
  *
- * Why a batch: since 5.18 x86 JIT images are carved out of shared 2 MiB
- * "prog packs"; a small filter fits into a pack that already exists, and
- * freeing it frees no vmalloc area, so nothing is flushed. Only a new pack
- * is vmalloc'ed and set read-only/executable (CPA flush) and, once empty,
- * vfree'd with VM_FLUSH_RESET_PERMS (flush_tlb_kernel_range()). The default
- * 64 filters of 2048 instructions are about 4 MiB of JIT code, so every
- * operation needs at least one new pack. (Each filter's converted program
- * is charged to the socket's net.core.optmem_max; beyond about 2500
- * instructions the attach fails with ENOMEM.)
+ * Why the wait: since 5.18 x86 JIT images are carved out of shared 2 MiB
+ * "prog packs". Only a new pack is vmalloc'ed and made read-only and
+ * executable (set_memory_rox(): CPA flush of all CPUs), and only an empty
+ * pack is vfree'd with VM_FLUSH_RESET_PERMS (flush_tlb_kernel_range() at
+ * once). An attach that comes before the previous filter was freed fits
+ * into the previous pack and nothing is flushed, so flushes would not grow
+ * with the rate. Waiting makes every operation allocate and free its own
+ * pack, as long as no other BPF program keeps one alive: such operations
+ * are counted in "ops_without_new_pack".
  */
 static int bpf_op(struct storm_ctx *ctx)
 {
@@ -557,6 +623,8 @@ static int bpf_op(struct storm_ctx *ctx)
 		.len = ctx->set->bpf_insns,
 		.filter = ctx->filter,
 	};
+	int before = ctx->pack_wait ? count_jit_packs() : -1;
+	int after, left;
 	int ret = 0;
 
 	for (uint64_t i = 0; i < ctx->set->bpf_batch; i++) {
@@ -574,7 +642,24 @@ static int bpf_op(struct storm_ctx *ctx)
 			break;
 		}
 	}
+	after = before >= 0 ? count_jit_packs() : -1;
 	bpf_close_all(ctx);
+	if (before < 0 || after < 0)
+		return ret;
+	if (after <= before) {
+		ctx->ops_no_new_pack++;
+		return ret;
+	}
+	ctx->packs_new += after - before;
+	/* A stop signal during the wait is the end of the run, not a timeout. */
+	if (!wait_jit_packs(ctx, before, &left) && !stop_signal) {
+		ctx->pack_timeouts++;
+		storm_error(ctx, "JIT pack not freed within %llu s of closing the socket",
+			    BPF_FREE_WAIT_NS / 1000000000ULL);
+		ret = -1;
+	}
+	if (left >= 0 && left < after)
+		ctx->packs_freed += after - left;
 	return ret;
 }
 
@@ -684,8 +769,8 @@ static struct storm_settings set = {
 	.rate = 100,
 	.event = "sched/sched_wakeup",
 	.kprobe_symbol = "do_sys_openat2",
-	.bpf_insns = 2048,
-	.bpf_batch = 64,
+	.bpf_insns = 16,
+	.bpf_batch = 1,
 	.munmap_pages = 1,
 };
 
@@ -720,8 +805,8 @@ static void usage(void)
 	       "                           " DEFAULT_TRACEFS ")\n"
 	       "      --event SYS/EVENT    tracepoint: the event to flip (default sched/sched_wakeup)\n"
 	       "      --kprobe-symbol SYM  kprobe: the probed function (default do_sys_openat2)\n"
-	       "      --bpf-insns N        bpf: instructions per filter (2..%d; default 2048)\n"
-	       "      --bpf-batch N        bpf: sockets per operation (1..%llu; default 64)\n"
+	       "      --bpf-insns N        bpf: instructions per filter (2..%d; default 16)\n"
+	       "      --bpf-batch N        bpf: sockets per operation (1..%llu; default 1)\n"
 	       "      --munmap-pages N     munmap: pages per operation (1..%llu; default 1)\n"
 	       "      --json FILE          write the counts as JSON (- = stdout)\n"
 	       "  -q, --quiet              no summary on stdout\n"
@@ -850,14 +935,6 @@ static void parse_options(int argc, char **argv)
 
 /* ---- main ------------------------------------------------------------- */
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 static void sleep_until(uint64_t t)
 {
 	struct timespec ts = { .tv_sec = t / 1000000000ULL, .tv_nsec = t % 1000000000ULL };
@@ -947,6 +1024,23 @@ static struct json_object *build_json(struct storm_ctx *ctx, const struct storm_
 	json_object_object_add(root, "victim_cpus", cpus_json(set.have_victims ? &set.victims
 							      : NULL));
 	json_object_object_add(root, "errors", errors);
+	if (set.kind->setup == bpf_setup) {
+		struct json_object *b = json_object_new_object();
+		uint64_t waited = ctx->packs_new ? ctx->packs_new : 1;
+
+		json_object_object_add(b, "insns", json_object_new_int64(set.bpf_insns));
+		json_object_object_add(b, "batch", json_object_new_int64(set.bpf_batch));
+		json_object_object_add(b, "pack_wait", json_object_new_boolean(ctx->pack_wait));
+		json_object_object_add(b, "packs_allocated", json_object_new_int64(ctx->packs_new));
+		json_object_object_add(b, "packs_freed", json_object_new_int64(ctx->packs_freed));
+		json_object_object_add(b, "pack_free_timeouts",
+				       json_object_new_int64(ctx->pack_timeouts));
+		json_object_object_add(b, "ops_without_new_pack",
+				       json_object_new_int64(ctx->ops_no_new_pack));
+		json_object_object_add(b, "mean_free_wait_ms",
+				       ib_json_double(ctx->pack_wait_ns / 1e6 / waited));
+		json_object_object_add(root, "bpf", b);
+	}
 	return root;
 }
 

@@ -32,6 +32,14 @@ for k in baseline patched; do
 	for kind in tracepoint kprobe bpf; do
 		check "$k: storm $kind did operations" test "$(jq .ops "$o/storm-$kind.json")" -gt 0
 	done
+	# Each bpf operation waits until its filter's JIT pack is freed, so the
+	# next one allocates (and flushes for) a pack of its own.
+	sb="$o/storm-bpf.json"
+	check "$k: every bpf operation allocated a JIT pack ($(jq -c '.bpf | {packs_allocated, ops_without_new_pack}' "$sb"), ops $(jq .ops "$sb"))" \
+		test "$(jq '.bpf.packs_allocated == .ops and .bpf.ops_without_new_pack == 0' "$sb")" = true
+	# (The last one may be cut short by the end of the run.)
+	check "$k: and saw it freed before the next one" \
+		test "$(jq '.bpf.packs_freed >= .bpf.packs_allocated - 1 and .bpf.pack_free_timeouts == 0' "$sb")" = true
 done
 b="$dir/runs/baseline-provoked-rep1/out/ipi.json"
 p="$dir/runs/patched-provoked-rep1/out/ipi.json"
@@ -40,6 +48,9 @@ check "baseline: text patching sends do_sync_core to the isolated CPUs ($(sync_o
 	test "$(sync_of "$b")" -gt 0
 check "patched: fewer do_sync_core reach them ($(sync_of "$p") < $(sync_of "$b"))" \
 	test "$(sync_of "$p")" -lt "$(sync_of "$b")"
+flush_of() { jq '[.per_callback[] | select(.callback == "do_flush_tlb_all" or .callback == "do_kernel_range_flush") | .total] | add // 0' "$1"; }
+check "baseline: freed JIT packs send kernel TLB flushes to the isolated CPUs ($(flush_of "$b"))" \
+	test "$(flush_of "$b")" -gt 0
 check "baseline kernel has no ct_work tracepoints" test "$(jq .ct_work.present "$b")" = false
 check "patched kernel has the ct_work tracepoints" test "$(jq .ct_work.present "$p")" = true
 deferred=$(jq '[.ct_work.deferred | .. | numbers] | add // 0' "$p")
