@@ -37,6 +37,7 @@ static const char *const provoker_kinds[] = { "tracepoint", "kprobe", "bpf", "mu
 static const char *const collector_kinds[] = { "irqstat", "ipi", "ipi-stacks", "trace-cmd", NULL };
 static const char *const entry_kinds[] = { "getpid", "inkernel", "pagefault", NULL };
 static const char *const accels[] = { "auto", "kvm", "tcg", NULL };
+static const char *const tcg_threads[] = { "multi", "single", NULL };
 
 struct ctx {
 	const char *file;
@@ -305,7 +306,8 @@ static struct json_object *check_guest(struct ctx *c, struct json_object *root,
 				       struct ib_cpuset *iso, struct ib_cpuset *hk)
 {
 	static const char *const keys[] = { "vcpus", "housekeeping", "isolated", "memory_mib",
-					    "accel", "host_cpus", "emulator_cpus", "extra_cmdline", NULL };
+					    "accel", "tcg_threads", "host_cpus", "emulator_cpus",
+					    "extra_cmdline", NULL };
 	struct json_object *g = get(root, "guest"), *r = json_object_new_object();
 	char buf[256];
 	long vcpus;
@@ -345,6 +347,11 @@ static struct json_object *check_guest(struct ctx *c, struct json_object *root,
 	if (!in_list(accel, accels))
 		field_error(c, "guest.accel", "unknown value '%s' (use auto, kvm or tcg)", accel);
 	json_object_object_add(r, "accel", json_object_new_string(accel));
+	accel = get_string(c, g, "tcg_threads", "guest.tcg_threads", "multi");
+	if (!in_list(accel, tcg_threads))
+		field_error(c, "guest.tcg_threads", "unknown value '%s' (use multi: one host thread "
+			    "per vCPU, or single: all vCPUs on one thread; only used under TCG)", accel);
+	json_object_object_add(r, "tcg_threads", json_object_new_string(accel));
 	{
 		const char *hc = get_string(c, g, "host_cpus", "guest.host_cpus", "auto");
 		const char *ec = get_string(c, g, "emulator_cpus", "guest.emulator_cpus", "auto");

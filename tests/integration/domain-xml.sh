@@ -54,6 +54,23 @@ check_grep "kvm: memory locked" "<locked/>" "$work/kvm.xml"
 check "tcg: no host CPU features or locked memory" \
 	sh -c "! grep -qE 'host-passthrough|invtsc|<locked/>' $work/tcg.xml"
 check "every vCPU pinned (8 vcpupin)" test "$(grep -c '<vcpupin' "$work/kvm.xml")" = 8
+# guest.tcg_threads: single runs TCG guests through the wrapper that turns
+# -accel tcg into -accel tcg,thread=single; libvirtd must accept it as the
+# emulator (it probes its capabilities). KVM guests never use it.
+check "tcg with tcg_threads single renders" render tcg-single tcg "$work/plan16.json" \
+	-e render_tcg_threads=single
+check_grep "  emulator is the single-thread wrapper" "<emulator>/.*/scripts/qemu-tcg-single</emulator>" \
+	"$work/tcg-single.xml"
+check "  libvirtd defines it (probing the wrapper as its emulator)" defines tcg-single
+check "kvm ignores tcg_threads" render kvm-single kvm "$work/plan16.json" -e render_tcg_threads=single
+check_grep "  emulator is QEMU itself" "<emulator>/usr/bin/qemu-system-x86_64</emulator>" \
+	"$work/kvm-single.xml"
+check "wrapper: -accel tcg becomes tcg,thread=single" \
+	test "$(QEMU_REAL=echo scripts/qemu-tcg-single -m 1 -accel tcg -smp 4)" = "-m 1 -accel tcg,thread=single -smp 4"
+check "wrapper: an explicit thread=multi is replaced, other options kept" \
+	test "$(QEMU_REAL=echo scripts/qemu-tcg-single -accel tcg,thread=multi,tb-size=64)" = "-accel tcg,thread=single,tb-size=64"
+check "wrapper: other accelerators pass through" \
+	test "$(QEMU_REAL=echo scripts/qemu-tcg-single -accel kvm)" = "-accel kvm"
 check_grep "disk I/O on a pinned iothread" "<driver name='qemu' type='raw' iothread='1'/>" "$work/kvm.xml"
 
 # The optional parts of the recipe, when asked for.
