@@ -134,7 +134,15 @@ static void load_run(struct rp_campaign *c, struct rp_run *r, struct json_object
 	snprintf(path, sizeof(path), "%s/run.json", r->dir);
 	run = load_optional(path, &err);
 	r->case_kind = rp_strdup(rp_jstr(run, "case_kind", rp_jstr(job, "case", "?")));
-	r->accel = rp_strdup(rp_jstr(run, "accel", "?"));
+	/* "tcg, single-threaded" when the campaign asked for guest.tcg_threads: single. */
+	if (!strcmp(rp_jstr(run, "accel", ""), "tcg") && rp_jstr(run, "tcg_threads", NULL)) {
+		char acc[64];
+
+		snprintf(acc, sizeof(acc), "tcg, %s-threaded", rp_jstr(run, "tcg_threads", ""));
+		r->accel = rp_strdup(acc);
+	} else {
+		r->accel = rp_strdup(rp_jstr(run, "accel", "?"));
+	}
 	r->wall_s = rp_jnum(run, "wall_s", NAN);
 	if (!file_exists(r->dir)) {
 		r->status = rp_strdup("not run");
@@ -155,7 +163,7 @@ static void load_run(struct rp_campaign *c, struct rp_run *r, struct json_object
 		r->reasons[r->nreasons++] = rp_strdup(s);
 	}
 	r->ok = !strcmp(r->status, "ok");
-	if (!strcmp(r->accel, "tcg"))
+	if (!strncmp(r->accel, "tcg", 3))
 		c->tcg = true;
 	json_object_put(run);
 
