@@ -62,6 +62,8 @@ check "tcg with tcg_threads single renders" render tcg-single tcg "$work/plan16.
 check_grep "  emulator is the single-thread wrapper" "<emulator>/.*/scripts/qemu-tcg-single</emulator>" \
 	"$work/tcg-single.xml"
 check "  libvirtd defines it (probing the wrapper as its emulator)" defines tcg-single
+check "  no per-vCPU pinning (one host thread runs every vCPU)" \
+	test "$(grep -c '<vcpupin' "$work/tcg-single.xml")" = 0
 check "kvm ignores tcg_threads" render kvm-single kvm "$work/plan16.json" -e render_tcg_threads=single
 check_grep "  emulator is QEMU itself" "<emulator>/usr/bin/qemu-system-x86_64</emulator>" \
 	"$work/kvm-single.xml"
