@@ -725,24 +725,33 @@ static const struct rp_ipi_case *ipi_case_named(const struct rp_analysis *a, con
 }
 
 /*
- * The IPIs the series saves, per isolated CPU and second, from the good
- * case (where the isolated CPUs stay in user space): deferrable callbacks
- * the baseline received minus those the patched kernel still received.
+ * The IPIs the series saves, per isolated CPU and second, from a good case
+ * (oslat: the isolated CPUs stay in user space): deferrable callbacks the
+ * baseline received minus those the patched kernel still received. Of
+ * several such cases (plain noise, provoked IPIs) the one where the series
+ * saves the most: a case with no deferrable IPIs says nothing about what
+ * the deferral is worth.
  */
 static const struct rp_ipi_case *saving_case(const struct rp_analysis *a, double *saved)
 {
+	const struct rp_ipi_case *best = NULL;
+
 	for (size_t i = 0; i < a->ngood; i++) {
 		const struct rp_ipi_case *ic = ipi_case_named(a, a->good[i].case_name);
+		double s;
 
 		if (a->good[i].tool != IB_LAT_OSLAT)
 			continue;
-		if (ic && ic->nruns[0] && ic->nruns[1] && isfinite(ic->deferrable_rate[0]) &&
-		    isfinite(ic->deferrable_rate[1])) {
-			*saved = (ic->deferrable_rate[0] - ic->deferrable_rate[1]) / 60.0;
-			return ic;
+		if (!ic || !ic->nruns[0] || !ic->nruns[1] || !isfinite(ic->deferrable_rate[0]) ||
+		    !isfinite(ic->deferrable_rate[1]))
+			continue;
+		s = (ic->deferrable_rate[0] - ic->deferrable_rate[1]) / 60.0;
+		if (!best || s > *saved) {
+			best = ic;
+			*saved = s;
 		}
 	}
-	return NULL;
+	return best;
 }
 
 static void estimate_ipi_cost(struct rp_analysis *a)

@@ -582,7 +582,8 @@ static void section_bad(struct rp_doc *d, struct rp_analysis *a, const struct rp
 		    o->level * 100, o->nboot);
 	rp_doc_para(d, "Break-even is defined as the entry rate r at which r x (extra cost per "
 		       "entry) equals s x c: the IPIs per second the series saves an isolated CPU "
-		       "(s, deferrable IPIs of the good case, baseline minus patched) times the cost "
+		       "(s, deferrable IPIs, baseline minus patched, of the oslat case where the "
+		       "series saves the most) times the cost "
 		       "of one IPI to that CPU (c, from --ipi-cost-ns, else estimated from oslat: "
 		       "the lost time per second the patched kernel saves divided by s). Below r "
 		       "the deferral saves more time than it costs; above it, it costs more.");

@@ -8,7 +8,7 @@ tool=build/bin/isolbench-report
 check "isolbench-report builds" make -s $tool
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cp -r tests/data/report/smoke-tcg tests/data/report/hang-tcg "$work/"
+cp -r tests/data/report/smoke-tcg tests/data/report/hang-tcg tests/data/report/review-tcg "$work/"
 
 # Usage errors: exit 2 with a message.
 $tool >/dev/null 2>&1; rc=$?
@@ -80,6 +80,21 @@ check_grep "--baseline: names the baseline campaign" "baseline campaign $work/ot
 check "--baseline: verdict.json names it" test "$(jq -r .baseline_campaign "$work/two/verdict.json")" = "$work/other"
 msg=$($tool -q --kernels baseline,nosuch "$work/smoke-tcg" 2>&1); rc=$?
 check "--kernels with an unknown kernel: exit 2" test $rc = 2
+
+# Break-even on the review campaign (rep 1 of each case: oslat with
+# hackbench, oslat with provoked IPIs, entry sweep). The plain good case
+# has no deferrable IPIs; the saving must come from the provoked one.
+$tool -q --ipi-cost-ns 2000 "$work/review-tcg"; rc=$?
+be=$(grep -a '^Break-even:' "$work/review-tcg/report/report.md")
+check "review: exit 0" test $rc = 0
+check "review: break-even computed from the provoked case ($be)" \
+	grep -q 'saving 102 IPIs per CPU-second (from provoked) at 2000 ns each (--ipi-cost-ns)' <<<"$be"
+check "review: 102 per second is the statistics table's provoked saving, 6.09e+03 per CPU-minute / 60" \
+	grep -q '^| provoked: deferrable IPIs per CPU-minute | 7.26e+03 | 1.17e+03 | -6.09e+03 |' \
+	"$work/review-tcg/report/report.md"
+$tool -q -o "$work/review-noc" "$work/review-tcg"
+check "review without --ipi-cost-ns under TCG: not computed, and says why" \
+	grep -q "^Break-even: not computed, because the cost of one IPI is not known" "$work/review-noc/report.md"
 
 # The newest campaign a guest test wrote (guest-campaign.sh runs before this).
 latest=$(ls -dt build/test-results/*/ 2>/dev/null | while read -r d; do
