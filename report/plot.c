@@ -143,18 +143,64 @@ static void gp_strf(FILE *f, const char *fmt, ...)
 	free(s);
 }
 
+/* The data and script files of one plot: FILE.png -> FILE.dat, FILE.gp. */
+struct plot_files {
+	char dat[300], gp[300];
+};
+
+/* Name the files of plot @file and open its data file. */
+static FILE *open_plot_data(const char *dir, const char *file, struct plot_files *pf, char *err,
+			    size_t errlen)
+{
+	char base[256];
+
+	base_of(file, base, sizeof(base));
+	snprintf(pf->dat, sizeof(pf->dat), "%s.dat", base);
+	snprintf(pf->gp, sizeof(pf->gp), "%s.gp", base);
+	return open_in(dir, pf->dat, err, errlen);
+}
+
+/* Open the script and write its common head, up to "set title " (the caller writes the title). */
+static FILE *open_plot_script(const char *dir, const char *file, const struct plot_files *pf,
+			      char *err, size_t errlen)
+{
+	FILE *f = open_in(dir, pf->gp, err, errlen);
+
+	if (f)
+		fprintf(f, "set terminal %s\nset output '%s'\nset termoption noenhanced\n"
+			   "set title ", terminal(), file);
+	return f;
+}
+
+/*
+ * End the script with one series per kernel, each @series[s] a format that
+ * takes the data file and the kernel's colour, titled with the kernel's
+ * name; then run gnuplot.
+ */
+static int plot_sides(const struct rp_analysis *a, FILE *f, const char *dir,
+		      const struct plot_files *pf, const char *const series[2], char *err,
+		      size_t errlen)
+{
+	for (int s = 0; s < 2; s++) {
+		fputs(s ? ", " : "plot ", f);
+		fprintf(f, series[s], pf->dat, colours[s]);
+		fputs(" title ", f);
+		gp_str(f, rp_side_name(a, s));
+	}
+	fputc('\n', f);
+	fclose(f);
+	return run_gnuplot(dir, pf->gp, NULL, err, errlen);
+}
+
 /* The histograms of an oslat or a cyclictest case, both kernels overlaid. */
 int rp_plot_oslat(const struct rp_analysis *a, struct rp_good_case *g, const char *dir,
 		  const char *file, char *err, size_t errlen)
 {
-	char base[256], dat[300], gp[300];
+	struct plot_files pf;
 	FILE *f;
 	bool any[2] = { false, false };
 
-	base_of(file, base, sizeof(base));
-	snprintf(dat, sizeof(dat), "%s.dat", base);
-	snprintf(gp, sizeof(gp), "%s.gp", base);
-	f = open_in(dir, dat, err, errlen);
+	f = open_plot_data(dir, file, &pf, err, errlen);
 	if (!f)
 		return -1;
 	for (int s = 0; s < 2; s++) {
@@ -174,11 +220,9 @@ int rp_plot_oslat(const struct rp_analysis *a, struct rp_good_case *g, const cha
 		fprintf(f, "\n\n");
 	}
 	fclose(f);
-	f = open_in(dir, gp, err, errlen);
+	f = open_plot_script(dir, file, &pf, err, errlen);
 	if (!f)
 		return -1;
-	fprintf(f, "set terminal %s\nset output '%s'\nset termoption noenhanced\n", terminal(), file);
-	fprintf(f, "set title ");
 	gp_strf(f, "%s: %s latency histogram, all isolated CPUs and repetitions",
 			    g->case_name, ib_lat_tool_name(g->tool));
 	fprintf(f, "\nset logscale xy\nset xlabel 'latency (us, bucket upper edge)'\n"
@@ -192,27 +236,18 @@ int rp_plot_oslat(const struct rp_analysis *a, struct rp_good_case *g, const cha
 				   "graph %.2f textcolor rgb '%s'\n", s + 1, rp_side_name(a, s),
 				(unsigned long long)h->overflow, ns / 1000, 0.80 - 0.06 * s, colours[s]);
 	}
-	fprintf(f, "plot '%s' index 0 using 1:2 with linespoints pt 7 ps 0.5 lc rgb '%s' title ",
-		dat, colours[0]);
-	gp_str(f, rp_side_name(a, 0));
-	fprintf(f, ", '%s' index 1 using 1:2 with linespoints pt 5 ps 0.5 lc rgb '%s' title ",
-		dat, colours[1]);
-	gp_str(f, rp_side_name(a, 1));
-	fprintf(f, "\n");
-	fclose(f);
-	return run_gnuplot(dir, gp, NULL, err, errlen);
+	return plot_sides(a, f, dir, &pf, (const char *const[2]){
+		"'%s' index 0 using 1:2 with linespoints pt 7 ps 0.5 lc rgb '%s'",
+		"'%s' index 1 using 1:2 with linespoints pt 5 ps 0.5 lc rgb '%s'" }, err, errlen);
 }
 
 int rp_plot_entry(const struct rp_analysis *a, struct rp_bad_case *b, const char *dir,
 		  const char *file, char *err, size_t errlen)
 {
-	char base[256], dat[300], gp[300];
+	struct plot_files pf;
 	FILE *f;
 
-	base_of(file, base, sizeof(base));
-	snprintf(dat, sizeof(dat), "%s.dat", base);
-	snprintf(gp, sizeof(gp), "%s.gp", base);
-	f = open_in(dir, dat, err, errlen);
+	f = open_plot_data(dir, file, &pf, err, errlen);
 	if (!f)
 		return -1;
 	for (int s = 0; s < 2; s++) {
@@ -234,11 +269,9 @@ int rp_plot_entry(const struct rp_analysis *a, struct rp_bad_case *b, const char
 		fprintf(f, "\n\n");
 	}
 	fclose(f);
-	f = open_in(dir, gp, err, errlen);
+	f = open_plot_script(dir, file, &pf, err, errlen);
 	if (!f)
 		return -1;
-	fprintf(f, "set terminal %s\nset output '%s'\nset termoption noenhanced\n", terminal(), file);
-	fprintf(f, "set title ");
 	gp_strf(f, "%s: cost of one kernel entry (%s) against entry rate, median and "
 			    "%.0f%% bootstrap interval", b->case_name, b->kind ? b->kind : "?", 95.0);
 	fprintf(f, "\nset logscale x\nset xlabel 'kernel entries per second (achieved)'\n"
@@ -248,27 +281,18 @@ int rp_plot_entry(const struct rp_analysis *a, struct rp_bad_case *b, const char
 		fprintf(f, "set arrow from %g, graph 0 to %g, graph 1 nohead dt 2 lc rgb '#555555'\n"
 			   "set label 'break-even' at %g, graph 0.95 offset 0.5,0 front\n", b->be.rate,
 			b->be.rate, b->be.rate);
-	fprintf(f, "plot '%s' index 0 using 1:2:3:4 with yerrorlines pt 7 lc rgb '%s' title ",
-		dat, colours[0]);
-	gp_str(f, rp_side_name(a, 0));
-	fprintf(f, ", '%s' index 1 using 1:2:3:4 with yerrorlines pt 5 lc rgb '%s' title ",
-		dat, colours[1]);
-	gp_str(f, rp_side_name(a, 1));
-	fprintf(f, "\n");
-	fclose(f);
-	return run_gnuplot(dir, gp, NULL, err, errlen);
+	return plot_sides(a, f, dir, &pf, (const char *const[2]){
+		"'%s' index 0 using 1:2:3:4 with yerrorlines pt 7 lc rgb '%s'",
+		"'%s' index 1 using 1:2:3:4 with yerrorlines pt 5 lc rgb '%s'" }, err, errlen);
 }
 
 int rp_plot_ipi(const struct rp_analysis *a, struct rp_ipi_case *ic, const char *dir,
 		const char *file, char *err, size_t errlen)
 {
-	char base[256], dat[300], gp[300];
+	struct plot_files pf;
 	FILE *f;
 
-	base_of(file, base, sizeof(base));
-	snprintf(dat, sizeof(dat), "%s.dat", base);
-	snprintf(gp, sizeof(gp), "%s.gp", base);
-	f = open_in(dir, dat, err, errlen);
+	f = open_plot_data(dir, file, &pf, err, errlen);
 	if (!f)
 		return -1;
 	fprintf(f, "# name, %s per CPU-minute, %s per CPU-minute\n", rp_side_name(a, 0),
@@ -281,11 +305,9 @@ int rp_plot_ipi(const struct rp_analysis *a, struct rp_ipi_case *ic, const char 
 			isfinite(ic->rows[i].rate[1]) ? ic->rows[i].rate[1] : 0);
 	}
 	fclose(f);
-	f = open_in(dir, gp, err, errlen);
+	f = open_plot_script(dir, file, &pf, err, errlen);
 	if (!f)
 		return -1;
-	fprintf(f, "set terminal %s\nset output '%s'\nset termoption noenhanced\n", terminal(), file);
-	fprintf(f, "set title ");
 	gp_strf(f, "%s: IPIs reaching the isolated CPUs, per CPU-minute%s", ic->case_name,
 			    ic->source == RP_SRC_TRACE ? " (* = deferred by the series)" :
 							 " (/proc/interrupts)");
@@ -294,11 +316,6 @@ int rp_plot_ipi(const struct rp_analysis *a, struct rp_ipi_case *ic, const char 
 		   "set ylabel 'per isolated CPU per minute'\nset yrange [0:*]\n"
 		   "set xtics rotate by -30 scale 0\nset key top right\nset bmargin 9\n"
 		   "set offsets 0, 0, graph 0.08, 0\n");
-	fprintf(f, "plot '%s' using 2:xtic(1) lc rgb '%s' title ", dat, colours[0]);
-	gp_str(f, rp_side_name(a, 0));
-	fprintf(f, ", '' using 3 lc rgb '%s' title ", colours[1]);
-	gp_str(f, rp_side_name(a, 1));
-	fprintf(f, "\n");
-	fclose(f);
-	return run_gnuplot(dir, gp, NULL, err, errlen);
+	return plot_sides(a, f, dir, &pf, (const char *const[2]){
+		"'%s' using 2:xtic(1) lc rgb '%s'", "'%s' using 3 lc rgb '%s'" }, err, errlen);
 }
