@@ -142,20 +142,30 @@ void rp_doc_heading(struct rp_doc *d, int level, const char *id, const char *fmt
 	free(s);
 }
 
+/*
+ * A block of text outside any list: @md is the Markdown form (a format
+ * with one %s), @open and @close wrap the escaped text in HTML. Frees @s.
+ */
+static void text_block(struct rp_doc *d, const char *md, const char *open, const char *close,
+		       char *s)
+{
+	rp_doc_list_end(d);
+	fprintf(d->md, md, s);
+	fputs(open, d->html);
+	html_escape(d->html, s);
+	fputs(close, d->html);
+	free(s);
+}
+
 void rp_doc_para(struct rp_doc *d, const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
 
-	rp_doc_list_end(d);
 	va_start(ap, fmt);
 	s = vfmt(fmt, ap);
 	va_end(ap);
-	fprintf(d->md, "%s\n\n", s);
-	fputs("<p>", d->html);
-	html_escape(d->html, s);
-	fputs("</p>\n", d->html);
-	free(s);
+	text_block(d, "%s\n\n", "<p>", "</p>\n", s);
 }
 
 void rp_doc_warn(struct rp_doc *d, const char *fmt, ...)
@@ -163,15 +173,10 @@ void rp_doc_warn(struct rp_doc *d, const char *fmt, ...)
 	va_list ap;
 	char *s;
 
-	rp_doc_list_end(d);
 	va_start(ap, fmt);
 	s = vfmt(fmt, ap);
 	va_end(ap);
-	fprintf(d->md, "> **%s**\n\n", s);
-	fputs("<div class=\"warn\"><b>", d->html);
-	html_escape(d->html, s);
-	fputs("</b></div>\n", d->html);
-	free(s);
+	text_block(d, "> **%s**\n\n", "<div class=\"warn\"><b>", "</b></div>\n", s);
 }
 
 void rp_doc_item(struct rp_doc *d, const char *fmt, ...)
