@@ -29,16 +29,24 @@ char *rp_strdup(const char *s)
 	return p;
 }
 
+char *rp_vprintf(const char *fmt, va_list ap)
+{
+	char *p;
+
+	if (vasprintf(&p, fmt, ap) < 0) {
+		perror("isolbench-report");
+		exit(2);
+	}
+	return p;
+}
+
 char *rp_printf(const char *fmt, ...)
 {
 	va_list ap;
 	char *p;
 
 	va_start(ap, fmt);
-	if (vasprintf(&p, fmt, ap) < 0) {
-		perror("isolbench-report");
-		exit(2);
-	}
+	p = rp_vprintf(fmt, ap);
 	va_end(ap);
 	return p;
 }

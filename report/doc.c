@@ -115,17 +115,6 @@ int rp_doc_close(struct rp_doc *d)
 	return rc;
 }
 
-static char *vfmt(const char *fmt, va_list ap)
-{
-	char *s;
-
-	if (vasprintf(&s, fmt, ap) < 0) {
-		perror("isolbench-report");
-		exit(2);
-	}
-	return s;
-}
-
 void rp_doc_heading(struct rp_doc *d, int level, const char *id, const char *fmt, ...)
 {
 	va_list ap;
@@ -133,7 +122,7 @@ void rp_doc_heading(struct rp_doc *d, int level, const char *id, const char *fmt
 
 	rp_doc_list_end(d);
 	va_start(ap, fmt);
-	s = vfmt(fmt, ap);
+	s = rp_vprintf(fmt, ap);
 	va_end(ap);
 	fprintf(d->md, "%.*s %s\n\n", level, "######", s);
 	fprintf(d->html, "<h%d id=\"%s\">", level, id ? id : "");
@@ -163,7 +152,7 @@ void rp_doc_para(struct rp_doc *d, const char *fmt, ...)
 	char *s;
 
 	va_start(ap, fmt);
-	s = vfmt(fmt, ap);
+	s = rp_vprintf(fmt, ap);
 	va_end(ap);
 	text_block(d, "%s\n\n", "<p>", "</p>\n", s);
 }
@@ -174,7 +163,7 @@ void rp_doc_warn(struct rp_doc *d, const char *fmt, ...)
 	char *s;
 
 	va_start(ap, fmt);
-	s = vfmt(fmt, ap);
+	s = rp_vprintf(fmt, ap);
 	va_end(ap);
 	text_block(d, "> **%s**\n\n", "<div class=\"warn\"><b>", "</b></div>\n", s);
 }
@@ -185,7 +174,7 @@ void rp_doc_item(struct rp_doc *d, const char *fmt, ...)
 	char *s;
 
 	va_start(ap, fmt);
-	s = vfmt(fmt, ap);
+	s = rp_vprintf(fmt, ap);
 	va_end(ap);
 	if (!d->in_list)
 		fputs("<ul>\n", d->html);
@@ -293,7 +282,7 @@ void rp_doc_image(struct rp_doc *d, const char *file, const char *fmt, ...)
 	FILE *in;
 
 	va_start(ap, fmt);
-	caption = vfmt(fmt, ap);
+	caption = rp_vprintf(fmt, ap);
 	va_end(ap);
 	rp_doc_list_end(d);
 	snprintf(path, sizeof(path), "%s/%s", d->dir, file);

@@ -136,10 +136,9 @@ static void gp_strf(FILE *f, const char *fmt, ...)
 	char *s;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
+	s = rp_vprintf(fmt, ap);
 	va_end(ap);
-	gp_str(f, s ? s : "");
+	gp_str(f, s);
 	free(s);
 }
 

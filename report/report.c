@@ -76,8 +76,7 @@ static const char *cell(struct cells *cs, const char *fmt, ...)
 	char *s;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
+	s = rp_vprintf(fmt, ap);
 	va_end(ap);
 	if (cs->n < 16)
 		cs->c[cs->n++] = s;

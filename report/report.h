@@ -2,6 +2,7 @@
 #ifndef ISOLBENCH_REPORT_H
 #define ISOLBENCH_REPORT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -345,6 +346,8 @@ const char *rp_gates_names(void);
 /* Small helpers shared by the writers. */
 char *rp_strdup(const char *s);
 char *rp_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* rp_printf() with a va_list; both exit when out of memory. */
+char *rp_vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 void rp_fmt_ns(char *buf, size_t len, double ns);
 const char *rp_side_name(const struct rp_analysis *a, int s);
 
