@@ -311,7 +311,7 @@ static struct json_object *check_guest(struct ctx *c, struct json_object *root,
 	struct json_object *g = get(root, "guest"), *r = json_object_new_object();
 	char buf[256];
 	long vcpus;
-	const char *accel;
+	const char *accel, *threads;
 	int ok = 1;
 
 	if (!g || !json_object_is_type(g, json_type_object)) {
@@ -347,11 +347,11 @@ static struct json_object *check_guest(struct ctx *c, struct json_object *root,
 	if (!in_list(accel, accels))
 		field_error(c, "guest.accel", "unknown value '%s' (use auto, kvm or tcg)", accel);
 	json_object_object_add(r, "accel", json_object_new_string(accel));
-	accel = get_string(c, g, "tcg_threads", "guest.tcg_threads", "multi");
-	if (!in_list(accel, tcg_threads))
+	threads = get_string(c, g, "tcg_threads", "guest.tcg_threads", "multi");
+	if (!in_list(threads, tcg_threads))
 		field_error(c, "guest.tcg_threads", "unknown value '%s' (use multi: one host thread "
-			    "per vCPU, or single: all vCPUs on one thread; only used under TCG)", accel);
-	json_object_object_add(r, "tcg_threads", json_object_new_string(accel));
+			    "per vCPU, or single: all vCPUs on one thread; only used under TCG)", threads);
+	json_object_object_add(r, "tcg_threads", json_object_new_string(threads));
 	{
 		const char *hc = get_string(c, g, "host_cpus", "guest.host_cpus", "auto");
 		const char *ec = get_string(c, g, "emulator_cpus", "guest.emulator_cpus", "auto");
