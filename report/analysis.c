@@ -1282,10 +1282,14 @@ int rp_analyse(struct rp_analysis *a, const struct rp_options *o)
 
 		for (size_t k = 0; k < b->nrates; k++) {
 			struct rp_bad_rate *br = &b->rates[k];
-			char rate[32];
+			char rate[96];
 
+			/* Labelled by what the runs achieved, not by what was asked. */
 			if (br->target)
-				snprintf(rate, sizeof(rate), "%llu/s", (unsigned long long)br->target);
+				snprintf(rate, sizeof(rate), "%.0f/s achieved (target %llu/s)",
+					 rs_median(br->achieved[1] ? br->achieved[1] : br->achieved[0],
+						   br->achieved[1] ? br->n[1] : br->n[0]),
+					 (unsigned long long)br->target);
 			else
 				snprintf(rate, sizeof(rate), "max rate");
 			add_cmp(a, o, rp_printf("%s: %s entry cost at %s", b->case_name,

@@ -358,6 +358,9 @@ void rp_doc_table_end(struct rp_doc *d);
 void rp_doc_image(struct rp_doc *d, const char *file, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void rp_doc_pre(struct rp_doc *d, const char *text);
+/* A block the HTML folds (<details>); Markdown shows @summary in bold. */
+void rp_doc_details(struct rp_doc *d, const char *summary);
+void rp_doc_details_end(struct rp_doc *d);
 
 /* Plots (plot.c): 0 on success, -1 when gnuplot failed (message in @err). */
 int rp_plot_available(void);
