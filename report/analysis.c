@@ -874,7 +874,7 @@ static void analyse_bad(struct rp_analysis *a, struct rp_bad_case *b, const stru
 		if (br->n[0] && br->n[1])
 			rs_boot_ci2(br->cost[0], br->n[0], br->cost[1], br->n[1], RS_MEDIAN, RS_PCT,
 				    o->level, o->nboot, o->seed, &br->pct);
-		if (br->n[0] >= 2 && br->n[1] >= 2)
+		if (br->n[0] && br->n[1])
 			br->have_mwu = rs_mwu(br->cost[0], br->n[0], br->cost[1], br->n[1],
 					      &br->mwu) == 0;
 	}

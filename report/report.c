@@ -739,8 +739,10 @@ static void section_bad(struct rp_doc *d, struct rp_analysis *a, const struct rp
 			row[2] = ci_text(&cs, &br->ci[0], "ns");
 			row[3] = ci_text(&cs, &br->ci[1], "ns");
 			row[4] = ci_text(&cs, &br->pct, "%");
-			row[5] = br->have_mwu ? cell(&cs, "%.3g%s", br->mwu.p,
-						     br->mwu.exact ? " (exact)" : "") : "n too small";
+			row[5] = !br->have_mwu ? "-" :
+				 br->mwu.min_p >= o->alpha ?
+				 cell(&cs, "not evaluable at n = %zu / %zu", br->n[0], br->n[1]) :
+				 cell(&cs, "%.3g%s", br->mwu.p, br->mwu.exact ? " (exact)" : "");
 			row[6] = cell(&cs, "%zu / %zu", br->n[0], br->n[1]);
 			rp_doc_row(d, row);
 			cells_free(&cs);
