@@ -253,6 +253,59 @@ static void test_oslat_true_gaps_24_26(void **state)
 	ib_lat_file_free(fw);
 }
 
+/*
+ * Real runs whose gaps are known: tests/data/oslat/burst.c, pinned to CPU 1
+ * at SCHED_FIFO 50, interrupted a SCHED_FIFO 1 oslat thread there 30 times,
+ * each time spinning for at least 300 µs (300.007 to 300.027 µs measured),
+ * 100 ms apart; RT throttling (sched_rt_runtime_us 950000 of 1000000) stops
+ * oslat once per second for ~50 ms: 3 overflows in 4 s (max 54.0 / 53.7 ms).
+ * oslat24-burst.json is rt-tests 2.4, oslat26-burst.json 2.6, same command.
+ * Both: exactly 30 gaps from 300 µs to the last bucket, 3 overflows.
+ */
+static void test_oslat_burst_known_gaps(void **state)
+{
+	static const char *const files[2] = { "oslat/oslat24-burst.json",
+					       "oslat/oslat26-burst.json" };
+	struct ib_hist *t[2];
+	struct ib_lat_file *f[2];
+	uint64_t res, n, noise[2] = { 0, 1 };
+
+	(void)state;
+	for (int v = 0; v < 2; v++) {
+		uint64_t in_range = 0;
+
+		f[v] = load_ok(ib_lat_load, files[v]);
+		t[v] = ib_lat_true_hist(f[v], &f[v]->series[0], &res);
+		assert_non_null(t[v]);
+		assert_int_equal(t[v]->overflow, 3);
+		for (size_t i = 300; i < t[v]->nbuckets; i++)
+			in_range += t[v]->counts[i];
+		assert_int_equal(in_range, 30);
+		/* Gaps > 100 us per the report: the 30 bursts and 3 throttles (2.6: +1 other). */
+		assert_int_equal(ib_hist_count_from(t[v], 100000, &n), 0);
+		assert_int_equal(n, 33 + noise[v]);
+		/* > 1 ms: only the throttles (1 ms is inside the 1023 / 1022 us histogram). */
+		assert_int_equal(ib_hist_count_from(t[v], 1000000, &n), 0);
+		assert_int_equal(n, 3);
+		/* No burst gap below the 300 us it spun. */
+		assert_int_equal(ib_hist_count_from(t[v], 300000, &n), 0);
+		assert_int_equal(n, 33);
+	}
+	/*
+	 * The bulk below 1 µs and the next bucket: 2.4 labels them "1" and "2",
+	 * 2.6 "2" and "3"; corrected, both have them in buckets 0 and 1 (405 and
+	 * 393 gaps of 1..2 µs), while 2.6's uncorrected bucket 1 holds the bulk.
+	 */
+	assert_true(t[0]->counts[0] > 100000000 && t[1]->counts[0] > 100000000);
+	assert_int_equal(t[0]->counts[1], 405);
+	assert_int_equal(t[1]->counts[1], 393);
+	assert_true(f[1]->series[0].hist->counts[1] > 100000000);
+	for (int v = 0; v < 2; v++) {
+		ib_hist_free(t[v]);
+		ib_lat_file_free(f[v]);
+	}
+}
+
 /* The bucket count comes from the command line however it was spelled. */
 static void test_oslat_cmdline_spellings(void **state)
 {
@@ -567,6 +620,7 @@ int main(void)
 		cmocka_unit_test(test_oslat26_ns_mode),
 		cmocka_unit_test(test_oslat26_default),
 		cmocka_unit_test(test_oslat_true_gaps_24_26),
+		cmocka_unit_test(test_oslat_burst_known_gaps),
 		cmocka_unit_test(test_oslat_cmdline_spellings),
 		cmocka_unit_test(test_oslat_errors),
 		cmocka_unit_test(test_cyclictest24),
