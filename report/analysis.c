@@ -230,8 +230,8 @@ static void ipi_context(struct rp_ipi_case *ic, int s, const struct rp_run *r)
 /* How the run's window was chosen ("steady-state" or "collector"), or "not recorded". */
 static void ipi_window_how(struct rp_ipi_case *ic, int s, const struct rp_run *r)
 {
-	const char *how = rp_jstr(rp_jget(r->ipi, "window", json_type_object), "how",
-				  "not recorded");
+	const char *how = !r->ipi ? "run's measurement (job-record.json)" :
+			  rp_jstr(rp_jget(r->ipi, "window", json_type_object), "how", "not recorded");
 
 	if (!ic->window_how[s]) {
 		ic->window_how[s] = rp_strdup(how);

@@ -1479,7 +1479,8 @@ static void section_same_work(struct rp_doc *d, struct rp_analysis *a)
 			 cell(&cs, "%s / %s", num(ic->achieved[0]), num(ic->achieved[1])) : "-";
 		row[5] = ic->nops[0] || ic->nops[1] ?
 			 cell(&cs, "%s / %s", num(per_op[0]), num(per_op[1])) : "-";
-		row[6] = cell(&cs, "%s / %s", num(ic->deferrable_rate[0]), num(ic->deferrable_rate[1]));
+		row[6] = cell(&cs, "%s / %s%s", num(ic->deferrable_rate[0]), num(ic->deferrable_rate[1]),
+			      ic->source == RP_SRC_TRACE ? "" : " (CAL + TLB, /proc/interrupts)");
 		warn += differ5(ic->window_s[0], ic->window_s[1]) || differ5(ic->ops[0], ic->ops[1]);
 		rp_doc_row(d, row);
 		cells_free(&cs);
