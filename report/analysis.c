@@ -163,10 +163,10 @@ static void per_cpu_ctx_sum(struct json_object *o, const struct ib_cpuset *iso, 
 	}
 }
 
-static void set_unclassified(struct rp_ipi_case *ic, const char *why)
+static void set_unclassified(struct rp_ipi_case *ic, int s, const char *why)
 {
-	if (!ic->unclassified_why)
-		ic->unclassified_why = rp_strdup(why);
+	if (!ic->unclassified_why[s])
+		ic->unclassified_why[s] = rp_strdup(why);
 }
 
 /*
@@ -182,14 +182,14 @@ static void ipi_context(struct rp_ipi_case *ic, int s, const struct rp_run *r)
 	double t[RP_CTX_N] = { 0 }, user = 0;
 
 	if (!ctx) {
-		set_unclassified(ic, "not recorded (ipi.json has no \"context\": an older collector)");
+		set_unclassified(ic, s, "not recorded (ipi.json has no \"context\": an older collector)");
 		return;
 	}
 	if (!cl || !json_object_get_boolean(cl)) {
 		char *why = rp_printf("not classified: %s",
 				      rp_jstr(ctx, "reason", "the collector gave no reason"));
 
-		set_unclassified(ic, why);
+		set_unclassified(ic, s, why);
 		free(why);
 		return;
 	}
@@ -224,7 +224,7 @@ static void ipi_context(struct rp_ipi_case *ic, int s, const struct rp_run *r)
 	if (t[RP_CTX_USER] > 0)
 		push(&ic->user_rate[s], &ic->nuser[s], user / t[RP_CTX_USER]);
 	else
-		set_unclassified(ic, "a run spent no time in user space on the isolated CPUs");
+		set_unclassified(ic, s, "a run spent no time in user space on the isolated CPUs");
 }
 
 /* How the run's window was chosen ("steady-state" or "collector"), or "not recorded". */
@@ -1327,7 +1327,8 @@ void rp_analysis_free(struct rp_analysis *a)
 			free(ic->tgt_run[s]);
 			free(ic->window_how[s]);
 		}
-		free(ic->unclassified_why);
+		free(ic->unclassified_why[0]);
+		free(ic->unclassified_why[1]);
 	}
 	free(a->ipi);
 	for (size_t i = 0; i < a->ngood; i++) {

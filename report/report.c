@@ -193,8 +193,8 @@ static const char *ctx_cell(struct cells *cs, const struct rp_ipi_case *ic,
 	if (!ic->nruns[s] || ic->source != RP_SRC_TRACE)
 		return "-";
 	if (!ic->nclassified[s])
-		return cell(cs, "%s", ic->unclassified_why && !strncmp(ic->unclassified_why,
-								       "not recorded", 12) ?
+		return cell(cs, "%s", ic->unclassified_why[s] && !strncmp(ic->unclassified_why[s],
+									  "not recorded", 12) ?
 			    "not recorded" : "not classified");
 	if (!r->has_ctx[s])
 		return "0 / 0 / 0 / 0";
@@ -1215,6 +1215,25 @@ static void q_bad(struct rp_doc *d, struct rp_analysis *a)
 			free(list);
 			list = t;
 		}
+		if (!b->nruns[0] && !b->nruns[1]) {
+			t = rp_printf("%s In %s no run is usable (failed, or flagged and left out: "
+				      "see the top).", txt, b->case_name);
+			free(list);
+			free(txt);
+			txt = t;
+			continue;
+		}
+		if (a->main->tcg || a->base->tcg) {
+			t = rp_printf("%s In %s (%s) the cost per entry is emulated time under TCG, "
+				      "not comparable between kernels (Table %d shows it: %s). %s%s.",
+				      txt, b->case_name, b->kind ? b->kind : "?", b->table_no,
+				      list[0] ? list : "not measured for both kernels",
+				      "Break-even not computed: ", b->be.why);
+			free(list);
+			free(txt);
+			txt = t;
+			continue;
+		}
 		snprintf(fig, sizeof(fig), b->plot ? ", Figure %d" : "", b->plot_no);
 		snprintf(be, sizeof(be), "about %.0f entries/s", b->be.rate);
 		if (b->be.computed)
@@ -1341,7 +1360,7 @@ static void section_answers(struct rp_doc *d, struct rp_analysis *a, const struc
 				row[2 + s] = mean_cell(&cs, &ic->user_ci[s], ic->nuser[s]);
 			else
 				row[2 + s] = cell(&cs, "%s; all contexts: %s per isolated CPU-second",
-						  ic->unclassified_why ? ic->unclassified_why :
+						  ic->unclassified_why[s] ? ic->unclassified_why[s] :
 						  "not classified", num(ic->deferrable_rate[s]));
 		}
 		row[4] = ic->nuser[0] && ic->nuser[1] ?
@@ -1417,10 +1436,11 @@ static void warn_flagged(struct rp_doc *d, struct rp_analysis *a)
 			break;
 		for (size_t i = 0; i < camps[k]->nruns; i++) {
 			const struct rp_run *r = &camps[k]->runs[i];
-			char *t = rp_strdup("");
+			char *t;
 
 			if (!r->ok || !r->nflags)
 				continue;
+			t = rp_strdup("");
 			for (size_t j = 0; j < r->nflags; j++) {
 				char *n = rp_printf("%s%s%s", t, j ? "; " : "", r->flags[j]);
 

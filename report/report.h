@@ -150,7 +150,7 @@ struct rp_ipi_case {
 	size_t nuser[2];
 	struct rs_ci user_ci[2], rate_ci[2];	/* mean over runs, t interval */
 	size_t nclassified[2];		/* runs whose ipi.json classified the context */
-	char *unclassified_why;		/* one reason a run gave, or "not recorded" */
+	char *unclassified_why[2];	/* per kernel: one reason a run gave, or "not recorded" */
 	double ctx_time[2][4];		/* isolated CPU-seconds in user/kernel/idle/unknown */
 	/* The window (guest time) and the provokers' operations, per kernel. */
 	double window_s[2];		/* median over runs */

@@ -99,8 +99,8 @@ check_grep "review: flagged runs listed at the top" \
 check_grep "review: and left out" "they are left out of every statistic" "$rv"
 check_grep "review: so the entry case has no usable run" \
 	"No usable run of this case \(ok and not flagged\) has entry.json" "$rv"
-check_grep "review: no break-even from emulated time" \
-	"Break-even not computed: the guests ran under TCG" "$rv"
+check_grep "review: the bad-case question says why there is nothing" \
+	"In entry no run is usable \(failed, or flagged and left out: see the top\)" "$rv"
 check_grep "review: per run, per CPU-second: provoked 4,592 deferrable IPIs in 37.9 CPU-s = 121 vs 19.5" \
 	'^\| provoked: deferrable IPIs per CPU-second \| 121 \| 19.5 \| -102 \|' "$rv"
 check_grep "review: the ct_work types by name" "work sync_core: 3,974" "$rv"
@@ -123,6 +123,8 @@ check_grep "include_flagged_runs: said so at the top" "they are INCLUDED in the 
 	"$work/review-incl/report.md"
 check_grep "include_flagged_runs: entry rows labelled by the achieved rate" \
 	'^\| 555/s \(target 1,000/s\) \| 554 / 555 \|' "$work/review-incl/report.md"
+check_grep "include_flagged_runs: no break-even from emulated time" \
+	"Break-even not computed: the guests ran under TCG" "$work/review-incl/report.md"
 check_grep "include_flagged_runs: cost under TCG is not compared" \
 	'^\| cost per kernel entry .*\| entry \| emulated, not comparable \| emulated, not comparable \|' \
 	"$work/review-incl/report.md"
@@ -177,6 +179,16 @@ check_grep "schema 2: the answer per user CPU-second, 5/18 vs 1/18" \
 check_grep "schema 2: the other case says not recorded" \
 	'\| oslat-hackbench \| not recorded \(ipi.json has no "context"' "$s2"
 check_grep "schema 2: contexts per callback" '^\| do_sync_core \* \| 4,528 \| .* \| 5 / 4,523 / 0 / 0 \| 1 / 705 / 0 / 0 \|' "$s2"
+# The collector may refuse to classify (the entry case at full rate): it says why.
+f=$work/schema2/runs/patched-entry-rep1/out/ipi.json
+jq '.schema = 2 | .context = {classified: false, reason: "event volume too high to classify"}' "$f" \
+	>"$work/i.json" && mv "$work/i.json" "$f"
+jq '.report = {include_flagged_runs: true}' "$work/schema2/campaign.json" >"$work/c2.json"
+cp -r "$work/schema2" "$work/schema2-incl" && cp "$work/c2.json" "$work/schema2-incl/campaign.json"
+$tool -q --no-plots "$work/schema2-incl"
+check_grep "schema 2: not classified, with the collector's reason, per kernel" \
+	'\| entry \| not recorded \(ipi.json has no "context".* \| not classified: event volume too high to classify; all contexts: 15.2 per isolated CPU-second \|' \
+	"$work/schema2-incl/report/report.md"
 check_grep "schema 2: the window and how it was chosen" '^\| provoked \| 18 / 18 \| steady-state / steady-state \| 270 / 270 in the window \|' "$s2"
 check_grep "schema 2: IPIs per provoking operation, 4,592 / 270 = 17.0" \
 	'^\| provoked \| .* \| 17.0 / 2.70 \| 128 / 20.3 \|' "$s2"
