@@ -182,7 +182,8 @@ static void ipi_context(struct rp_ipi_case *ic, int s, const struct rp_run *r)
 	double t[RP_CTX_N] = { 0 }, user = 0;
 
 	if (!ctx) {
-		set_unclassified(ic, s, "not recorded (ipi.json has no \"context\": an older collector)");
+		set_unclassified(ic, s,
+				 "not recorded (ipi.json has no \"context\": an older collector)");
 		return;
 	}
 	if (!cl || !json_object_get_boolean(cl)) {
@@ -729,8 +730,9 @@ static void analyse_good(struct rp_analysis *a, struct rp_good_case *g)
 			c->overflow = h ? h->overflow : 0;
 			c->residual_ns = i < ncpu ? per_res[cpus[i]] : (ncpu ? per_res[cpus[0]] : 0);
 			/* The loop's gaps add up to its duration: the exact mean. */
-			c->exact_mean_ns = h && h->samples && dur > 0 ? dur * 1e9 / (double)h->samples :
-					   NAN;
+			c->exact_mean_ns = NAN;
+			if (h && h->samples && dur > 0)
+				c->exact_mean_ns = dur * 1e9 / (double)h->samples;
 			if (c->ok && isfinite(c->exact_mean_ns)) {
 				c->st.mean = c->exact_mean_ns;
 				c->st.mean_exact = true;
@@ -836,7 +838,8 @@ static void analyse_bad(struct rp_analysis *a, struct rp_bad_case *b, const stru
 					const struct ib_lat_series *q = &r->entry->series[j];
 
 					if (q->target_rate != se->target_rate || !q->hist->samples ||
-					    q->cpu < 0 || !ib_cpuset_test(&r->iso, (unsigned int)q->cpu))
+					    q->cpu < 0 ||
+					    !ib_cpuset_test(&r->iso, (unsigned int)q->cpu))
 						continue;
 					merge_into(&h, q->hist);
 					ach += q->achieved_rate;
@@ -1287,8 +1290,8 @@ int rp_analyse(struct rp_analysis *a, const struct rp_options *o)
 			/* Labelled by what the runs achieved, not by what was asked. */
 			if (br->target)
 				snprintf(rate, sizeof(rate), "%.0f/s achieved (target %llu/s)",
-					 rs_median(br->achieved[1] ? br->achieved[1] : br->achieved[0],
-						   br->achieved[1] ? br->n[1] : br->n[0]),
+					 br->n[1] ? rs_median(br->achieved[1], br->n[1]) :
+					 rs_median(br->achieved[0], br->n[0]),
 					 (unsigned long long)br->target);
 			else
 				snprintf(rate, sizeof(rate), "max rate");

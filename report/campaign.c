@@ -164,7 +164,8 @@ static void load_storms(struct rp_run *r)
 		char file[PATH_MAX + 256];
 		struct json_object *o;
 
-		if (strncmp(d->d_name, "storm-", 6) || len < 11 || strcmp(d->d_name + len - 5, ".json"))
+		if (strncmp(d->d_name, "storm-", 6) || len < 11 ||
+		    strcmp(d->d_name + len - 5, ".json"))
 			continue;
 		snprintf(file, sizeof(file), "%s/%s", path, d->d_name);
 		o = ib_json_load_file(file, NULL, 0);

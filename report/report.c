@@ -295,7 +295,8 @@ static void section_ipi(struct rp_doc *d, struct rp_analysis *a, const struct rp
 				 cell(&cs, "%+.0f%%",
 				      (ic->deferrable_rate[1] / ic->deferrable_rate[0] - 1) * 100) : "-";
 			for (int s = 0; s < 2; s++)
-				row[6 + s] = ic->source == RP_SRC_TRACE ? ctx_cell(&cs, ic, &sum, s) : "-";
+				row[6 + s] = ic->source == RP_SRC_TRACE ?
+					     ctx_cell(&cs, ic, &sum, s) : "-";
 			rp_doc_row(d, row);
 			cells_free(&cs);
 		}
@@ -530,8 +531,8 @@ static void good_table(struct rp_doc *d, struct rp_analysis *a, struct rp_good_c
 	rp_doc_heading(d, 3, NULL, "Case %s", g->case_name);
 	if (!g->nruns[0] && !g->nruns[1]) {
 		rp_doc_para(d, "No usable run of this case (ok and not flagged) has %s.json "
-			       "for either kernel: nothing to show (Table %d lists the runs and why they "
-			       "failed).", tool, a->runs_table_no);
+			       "for either kernel: nothing to show (Table %d lists the runs, "
+			       "the top of the report the flagged ones).", tool, a->runs_table_no);
 		return;
 	}
 	snprintf(cap, sizeof(cap), "Table %d: %s, case %s (%s: %zu runs, %s: %zu runs)",
@@ -720,8 +721,9 @@ static void section_bad(struct rp_doc *d, struct rp_analysis *a, const struct rp
 			       b->kind ? b->kind : "", b->kind ? ")" : "");
 		if (!b->nrates) {
 			rp_doc_para(d, "No usable run of this case (ok and not flagged) has "
-				       "entry.json for either kernel: nothing to show (Table %d lists the runs and why they "
-				       "failed).", a->runs_table_no);
+				       "entry.json for either kernel: nothing to show (Table %d "
+				       "lists the runs, the top of the report the flagged ones).",
+				    a->runs_table_no);
 			continue;
 		}
 		snprintf(cap, sizeof(cap), "Table %d: cost per kernel entry, case %s", b->table_no,
@@ -735,7 +737,8 @@ static void section_bad(struct rp_doc *d, struct rp_analysis *a, const struct rp
 			const char *row[7];
 
 			row[0] = rate_label(&cs, br);
-			row[1] = cell(&cs, "%s / %s", num(br->achieved_med[0]), num(br->achieved_med[1]));
+			row[1] = cell(&cs, "%s / %s", num(br->achieved_med[0]),
+				      num(br->achieved_med[1]));
 			row[2] = ci_text(&cs, &br->ci[0], "ns");
 			row[3] = ci_text(&cs, &br->ci[1], "ns");
 			row[4] = ci_text(&cs, &br->pct, "%");
