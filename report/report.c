@@ -1393,11 +1393,15 @@ static void section_answers(struct rp_doc *d, struct rp_analysis *a, const struc
 			      b->kind ? b->kind : "?", num(br->achieved_med[1]));
 		row[1] = b->case_name;
 		/*
-		 * >>> The instruction-count mode plugs in here. <<<
-		 * report/instr.c (another helper) exports rp_instr_cost_per_entry():
-		 * when the campaign ran with icount, show its instructions per kernel
-		 * entry (exact, comparable under TCG) in these two cells instead of
-		 * "emulated, not comparable", with the unit "instructions".
+		 * >>> The instruction-count mode plugs in here (the lead, at the merge). <<<
+		 * report/instr.c exports
+		 *   int rp_instr_cost_per_entry(a, side, &mean, &lo, &hi)
+		 * (0 when that side has icount runs). For each side s, when it returns
+		 * 0, replace "emulated, not comparable" below with
+		 *   cell(&cs, "%s [%s, %s] instructions (icount, smallest to largest run)",
+		 *        num(mean), num(lo), num(hi))
+		 * and row[4] with the change of the means: exact counts, comparable
+		 * under TCG. Without icount runs TCG stays "emulated, not comparable".
 		 */
 		for (int s = 0; s < 2; s++)
 			row[2 + s] = tcg ? "emulated, not comparable" :
