@@ -250,6 +250,27 @@ static void load_run(struct rp_campaign *c, struct rp_run *r, struct json_object
 		r->window_s = 0;
 	/* The runner writes a warning for every tool that exited 3 (untrustworthy). */
 	add_warnings(r, rec, "job-record.json: %s");
+	/* Tools that exited 3 without one (provokers short of their target): noted only. */
+	{
+		struct json_object *tasks = rp_jget(rec, "tasks", json_type_array);
+
+		for (size_t i = 0; tasks && i < json_object_array_length(tasks); i++) {
+			struct json_object *t = json_object_array_get_idx(tasks, i);
+			const char *name = rp_jstr(t, "name", "?");
+			bool warned = false;
+			char *n;
+
+			if ((int)rp_jnum(t, "exit_status", 0) != 3)
+				continue;
+			for (size_t j = 0; j < r->nflags; j++)
+				warned |= strstr(r->flags[j], name) != NULL;
+			if (warned)
+				continue;
+			n = rp_printf("%s%s%s", r->exit3 ? r->exit3 : "", r->exit3 ? ", " : "", name);
+			free(r->exit3);
+			r->exit3 = n;
+		}
+	}
 	json_object_put(rec);
 	load_storms(r);
 
@@ -400,6 +421,7 @@ static void run_free(struct rp_run *r)
 	free(r->irq_err);
 	json_object_put(r->ipi);
 	free(r->ipi_err);
+	free(r->exit3);
 	for (size_t i = 0; i < r->nflags; i++)
 		free(r->flags[i]);
 	free(r->flags);

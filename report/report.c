@@ -1424,6 +1424,33 @@ static void section_answers(struct rp_doc *d, struct rp_analysis *a, const struc
 		       ", in ns, with a percentile-bootstrap interval");
 }
 
+/* Tools that exited 3 in runs nobody flagged: said, not excluded. */
+static void note_exit3(struct rp_doc *d, struct rp_analysis *a)
+{
+	const struct rp_campaign *camps[2] = { a->base, a->main };
+	bool any = false;
+
+	for (int k = 0; k < 2; k++) {
+		if (k == 1 && camps[1] == camps[0])
+			break;
+		for (size_t i = 0; i < camps[k]->nruns; i++) {
+			const struct rp_run *r = &camps[k]->runs[i];
+
+			if (!r->ok || !r->exit3 || r->nflags)
+				continue;
+			if (!any)
+				rp_doc_para(d, "Tools that exited 3 (results untrustworthy by their own "
+					       "measure) in runs the runner did not flag, so they stay in "
+					       "the statistics; provokers exit 3 when they fall short of "
+					       "their target (their storm-*.json \"errors\" say by how "
+					       "much; \"The same work\" shows what they did):");
+			any = true;
+			rp_doc_item(d, "%s: %s", r->slug, r->exit3);
+		}
+	}
+	rp_doc_list_end(d);
+}
+
 /* Runs a tool or the runner flagged, and failed ones, listed before anything else. */
 static void warn_flagged(struct rp_doc *d, struct rp_analysis *a)
 {
@@ -1679,6 +1706,7 @@ static int write_report(struct rp_analysis *a, const struct rp_options *o, const
 			       "out of every comparison.", a->runs_failed, a->runs_total,
 			    a->runs_table_no);
 	warn_flagged(d, a);
+	note_exit3(d, a);
 	if (!kernel_known(a->side[1].camp, a->side[1].kernel) ||
 	    !kernel_known(a->side[0].camp, a->side[0].kernel) ||
 	    !strcmp(a->side[0].kernel, a->side[1].kernel))

@@ -46,6 +46,7 @@ struct rp_run {
 	char **flags;
 	size_t nflags;
 	bool used;			/* ok, and not flagged (or flagged runs included) */
+	char *exit3;			/* tools that exited 3 without a runner warning ("storm-bpf") */
 	/* out/storm-*.json, each as loaded (NULL entries never). */
 	struct json_object **storms;
 	char **storm_names;		/* "storm-bpf" */

@@ -97,6 +97,8 @@ check "review: exit 0" test $rc = 0
 check_grep "review: flagged runs listed at the top" \
 	'^- baseline-entry-rep1: run.json: entry: results untrustworthy \(exit 3\)' "$rv"
 check_grep "review: and left out" "they are left out of every statistic" "$rv"
+check_grep "review: a provoker's exit 3 in a kept run is named (storm-bpf fell short)" \
+	'^- baseline-provoked-rep1: storm-bpf$' "$rv"
 check_grep "review: so the entry case has no usable run" \
 	"No usable run of this case \(ok and not flagged\) has entry.json" "$rv"
 check_grep "review: the bad-case question says why there is nothing" \
