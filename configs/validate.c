@@ -534,10 +534,41 @@ static struct json_object *check_cases(struct ctx *c, struct json_object *root)
 	return out;
 }
 
+/*
+ * The report's options (isolbench-report reads them from campaign.json):
+ * "report": {include_flagged_runs: bool}, and on any gate given as a
+ * mapping, allow_not_evaluable: bool. Everything else about the gates is
+ * judged by the report, which knows their names.
+ */
+static void check_report_options(struct ctx *c, struct json_object *root)
+{
+	static const char *const report_keys[] = { "include_flagged_runs", NULL };
+	struct json_object *rep = get(root, "report"), *gates = get(root, "gates"), *v;
+
+	if (rep && !json_object_is_type(rep, json_type_object))
+		field_error(c, "report", "must be a mapping (include_flagged_runs: true|false)");
+	check_keys(c, rep, "report", report_keys);
+	v = get(rep, "include_flagged_runs");
+	if (v && !json_object_is_type(v, json_type_boolean))
+		field_error(c, "report.include_flagged_runs", "must be true or false");
+	if (!gates || !json_object_is_type(gates, json_type_object))
+		return;
+	json_object_object_foreach(gates, name, g) {
+		v = get(g, "allow_not_evaluable");
+		if (v && !json_object_is_type(v, json_type_boolean)) {
+			char f[160];
+
+			snprintf(f, sizeof(f), "gates.%s.allow_not_evaluable", name);
+			field_error(c, f, "must be true or false");
+		}
+	}
+}
+
 static struct json_object *resolve(struct ctx *c, struct json_object *root)
 {
 	static const char *const keys[] = { "name", "description", "kernels", "guest", "cases",
-					    "duration", "warmup", "repetitions", "timeout", "gates", NULL };
+					    "duration", "warmup", "repetitions", "timeout", "gates",
+					    "report", NULL };
 	struct json_object *out = json_object_new_object(), *kernels, *cases, *guest, *runs;
 	struct ib_cpuset iso, hk;
 	const char *name;
@@ -577,6 +608,9 @@ static struct json_object *resolve(struct ctx *c, struct json_object *root)
 	json_object_object_add(out, "timeout_s", json_object_new_double(timeout));
 	if (get(root, "gates"))
 		json_object_object_add(out, "gates", json_object_get(get(root, "gates")));
+	check_report_options(c, root);
+	if (get(root, "report"))
+		json_object_object_add(out, "report", json_object_get(get(root, "report")));
 
 	/* The run matrix: repetitions outermost, so an interrupted campaign
 	 * still has every kernel and case at least once. */

@@ -356,3 +356,25 @@ int ib_hist_stats_to_ns(const struct ib_hist *h, struct ib_hist_stats *st)
 	st->unit = IB_UNIT_NS;
 	return 0;
 }
+
+int ib_hist_count_from(const struct ib_hist *h, uint64_t threshold, uint64_t *count)
+{
+	uint64_t n = 0;
+
+	if (threshold % h->width) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (threshold > ib_hist_last_edge(h)) {
+		if (h->overflow && !(h->has_max && h->max < threshold)) {
+			errno = ERANGE;
+			return -1;
+		}
+		*count = 0;
+		return 0;
+	}
+	for (size_t i = threshold / h->width; i < h->nbuckets; i++)
+		n += h->counts[i];
+	*count = n + h->overflow;
+	return 0;
+}

@@ -161,6 +161,21 @@ int ib_hist_merge(struct ib_hist *dst, const struct ib_hist *src);
 uint64_t ib_hist_last_edge(const struct ib_hist *h);
 
 /**
+ * ib_hist_count_from() - samples in the buckets from @threshold up, overflows included.
+ * @h:         the histogram
+ * @threshold: a bucket edge in the histogram's unit (a multiple of the width)
+ * @count:     the result
+ *
+ * Counts every bucket whose lower edge is >= @threshold, and the overflows
+ * (they are >= the last edge). With a threshold beyond the last edge only the
+ * exact max can tell: 0 when it is below @threshold.
+ *
+ * Return: 0, or -1 with errno = EINVAL (not a bucket edge) or ERANGE (beyond
+ * the last edge with overflows whose values are unknown).
+ */
+int ib_hist_count_from(const struct ib_hist *h, uint64_t threshold, uint64_t *count);
+
+/**
  * ib_hist_percentile() - the p-th percentile (rule in the comment at the top).
  * @h:   the histogram
  * @p:   0 <= p <= 100

@@ -899,3 +899,42 @@ int ib_lat_print_oslat_summary(const char *path, FILE *out, char *err, size_t er
 	}
 	return 0;
 }
+
+struct ib_hist *ib_lat_true_hist(const struct ib_lat_file *f, const struct ib_lat_series *s,
+				 uint64_t *residual)
+{
+	const struct ib_hist *h = s->hist;
+	struct ib_hist *t;
+
+	*residual = 0;
+	if (f->tool != IB_LAT_OSLAT || !f->label_excess_ns)
+		return ib_hist_clone(h);
+	if (f->label_excess_ns != h->width || h->nbuckets < 2) {
+		*residual = f->label_excess_ns;
+		return ib_hist_clone(h);
+	}
+	t = ib_hist_create(h->unit, h->width, h->nbuckets - 1, h->tsc_hz);
+	if (!t)
+		return NULL;
+	/* Label (i + 1) W held gaps in (i W - W, i W]: bucket i - 1 (bucket 0 holds nothing). */
+	for (size_t i = 0; i < h->nbuckets; i++)
+		if (ib_hist_add_bucket(t, i ? i - 1 : 0, h->counts[i]) < 0)
+			goto fail;
+	if (ib_hist_add_bucket(t, t->nbuckets, h->overflow) < 0)
+		goto fail;
+	t->has_min = h->has_min;
+	t->has_max = h->has_max;
+	t->min = h->min;
+	t->max = h->max;
+	return t;
+fail:
+	ib_hist_free(t);
+	return NULL;
+}
+
+double ib_lat_exact_mean_ns(const struct ib_lat_series *s)
+{
+	if (!(s->duration_s > 0) || !s->hist || !s->hist->samples)
+		return NAN;
+	return s->duration_s * 1e9 / (double)s->hist->samples;
+}

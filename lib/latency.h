@@ -142,6 +142,34 @@ void ib_lat_file_free(struct ib_lat_file *f);
 const struct ib_lat_series *ib_lat_find(const struct ib_lat_file *f, int cpu,
 					uint64_t target_rate);
 
+/**
+ * ib_lat_true_hist() - @s's histogram with its buckets where the true gaps are.
+ * @f:        the file @s belongs to
+ * @s:        one series
+ * @residual: set to the label excess left in the copy, in ns (0 when none)
+ *
+ * rt-tests >= 2.5 oslat labels each bucket one unit above the gaps it holds
+ * (see the rounding note above): with a unit of one bucket width (-W 1000,
+ * the default) the copy moves every count one bucket down, so a bucket's
+ * upper edge is the largest gap it holds, as in 2.4; the copy has one bucket
+ * fewer and the same overflows (the last label held everything above the
+ * new last edge). With ns mode the excess (1 ns) is smaller than a bucket
+ * and is left, in @residual. The exact min and max the tool printed are kept.
+ *
+ * Return: the copy (free with ib_hist_free()), or NULL with errno = ENOMEM.
+ */
+struct ib_hist *ib_lat_true_hist(const struct ib_lat_file *f, const struct ib_lat_series *s,
+				 uint64_t *residual);
+
+/**
+ * ib_lat_exact_mean_ns() - oslat's exact mean gap: its duration / its samples.
+ * @s: an oslat series
+ *
+ * The loop's gaps add up to its duration, so this is the exact mean, unlike
+ * oslat's "avg" (from bucket labels). NAN without a duration or samples.
+ */
+double ib_lat_exact_mean_ns(const struct ib_lat_series *s);
+
 /** ib_lat_tool_name() - "oslat", "cyclictest" or "isolbench-entry". */
 const char *ib_lat_tool_name(enum ib_lat_tool tool);
 

@@ -43,16 +43,23 @@ static void push(double **arr, size_t *n, double v)
 		if (((r) = &(a)->side[s].camp->runs[_i]),			\
 		    rp_run_on_side((r), &(a)->side[s]))
 
-/* Minutes a run's counts cover: the collector's window, else the run's. */
-static double run_minutes(const struct rp_run *r, struct json_object *ipi)
+/*
+ * Seconds a run's counts cover (guest time): the counting window of ipi.json
+ * schema 2 ("window".duration_s, the workload's steady state), else the
+ * collector's own duration_s, else the run's measurement window, else the
+ * campaign's duration.
+ */
+static double run_seconds(const struct rp_run *r, struct json_object *ipi)
 {
-	double s = rp_jnum(ipi, "duration_s", 0);
+	double s = rp_jnum(rp_jget(ipi, "window", json_type_object), "duration_s", 0);
 
+	if (!(s > 0))
+		s = rp_jnum(ipi, "duration_s", 0);
 	if (!(s > 0))
 		s = r->window_s;
 	if (!(s > 0))
 		s = r->camp->duration_s;
-	return s > 0 ? s / 60.0 : NAN;
+	return s > 0 ? s : NAN;
 }
 
 /* --- IPIs ------------------------------------------------------------ */
@@ -140,12 +147,144 @@ static void add_or_nan(double *acc, double v)
 		*acc += v;
 }
 
+static const char *const ctx_names[RP_CTX_N] = { "user", "kernel", "idle", "unknown" };
+
+/* A {"cpu": {"user": N, ...}} object summed over @iso, one sum per context. */
+static void per_cpu_ctx_sum(struct json_object *o, const struct ib_cpuset *iso, double *sum)
+{
+	json_object_object_foreach(o, key, val) {
+		char *end;
+		long cpu = strtol(key, &end, 10);
+
+		if (*end || cpu < 0 || cpu >= IB_MAX_CPUS || !ib_cpuset_test(iso, (unsigned int)cpu))
+			continue;
+		for (int k = 0; k < RP_CTX_N; k++)
+			sum[k] += rp_jnum(val, ctx_names[k], 0);
+	}
+}
+
+static void set_unclassified(struct rp_ipi_case *ic, int s, const char *why)
+{
+	if (!ic->unclassified_why[s])
+		ic->unclassified_why[s] = rp_strdup(why);
+}
+
+/*
+ * ipi.json schema 2 "context": what each isolated CPU was doing when an IPI
+ * arrived. Per run: the deferrable IPIs that interrupted user space over
+ * the isolated CPU-seconds spent in user space inside the window.
+ */
+static void ipi_context(struct rp_ipi_case *ic, int s, const struct rp_run *r)
+{
+	struct json_object *ctx = rp_jget(r->ipi, "context", json_type_object);
+	struct json_object *cl = rp_jget(ctx, "classified", json_type_boolean);
+	struct json_object *pc = rp_jget(r->ipi, "per_callback", json_type_array);
+	double t[RP_CTX_N] = { 0 }, user = 0;
+
+	if (!ctx) {
+		set_unclassified(ic, s,
+				 "not recorded (ipi.json has no \"context\": an older collector)");
+		return;
+	}
+	if (!cl || !json_object_get_boolean(cl)) {
+		char *why = rp_printf("not classified: %s",
+				      rp_jstr(ctx, "reason", "the collector gave no reason"));
+
+		set_unclassified(ic, s, why);
+		free(why);
+		return;
+	}
+	per_cpu_ctx_sum(rp_jget(ctx, "time_s", json_type_object), &r->iso, t);
+	for (size_t i = 0; pc && i < json_object_array_length(pc); i++) {
+		struct json_object *e = json_object_array_get_idx(pc, i);
+		struct json_object *pcc = rp_jget(e, "per_cpu_context", json_type_object);
+		const char *name = rp_jstr(e, "callback", NULL);
+		double c[RP_CTX_N] = { 0 };
+		struct rp_ipi_row *row;
+
+		if (!name)
+			continue;
+		if (pcc) {
+			per_cpu_ctx_sum(pcc, &r->iso, c);
+		} else {
+			struct json_object *pcx = rp_jget(e, "per_context", json_type_object);
+
+			for (int k = 0; k < RP_CTX_N; k++)
+				c[k] = rp_jnum(pcx, ctx_names[k], 0);
+		}
+		row = ipi_row(ic, name);
+		row->has_ctx[s] = true;
+		for (int k = 0; k < RP_CTX_N; k++)
+			row->ctx[s][k] += c[k];
+		if (row->deferrable)
+			user += c[RP_CTX_USER];
+	}
+	ic->nclassified[s]++;
+	for (int k = 0; k < RP_CTX_N; k++)
+		ic->ctx_time[s][k] += t[k];
+	if (t[RP_CTX_USER] > 0)
+		push(&ic->user_rate[s], &ic->nuser[s], user / t[RP_CTX_USER]);
+	else
+		set_unclassified(ic, s, "a run spent no time in user space on the isolated CPUs");
+}
+
+/* How the run's window was chosen ("steady-state" or "collector"), or "not recorded". */
+static void ipi_window_how(struct rp_ipi_case *ic, int s, const struct rp_run *r)
+{
+	const char *how = !r->ipi ? "run's measurement (job-record.json)" :
+			  rp_jstr(rp_jget(r->ipi, "window", json_type_object), "how", "not recorded");
+
+	if (!ic->window_how[s]) {
+		ic->window_how[s] = rp_strdup(how);
+	} else if (strcmp(ic->window_how[s], how)) {
+		free(ic->window_how[s]);
+		ic->window_how[s] = rp_strdup("mixed");
+	}
+}
+
+/*
+ * The provokers' operations in a run, summed over its storm-*.json:
+ * operations_in_window when every provoker knew the window, else
+ * operations (older files: ops), and operations_target when given.
+ */
+static void ipi_operations(struct rp_ipi_case *ic, int s, const struct rp_run *r)
+{
+	double ops = 0, all = 0, ach = 0, tgt = 0;
+	bool in_window = true, have_tgt = true;
+
+	if (!r->nstorms)
+		return;
+	for (size_t i = 0; i < r->nstorms; i++) {
+		struct json_object *o = r->storms[i];
+		double w = rp_jnum(o, "operations_in_window", NAN);
+		double n = rp_jnum(o, "operations", rp_jnum(o, "ops", NAN));
+
+		if (isnan(w))
+			in_window = false;
+		ops += isnan(w) ? 0 : w;
+		all += isnan(n) ? 0 : n;
+		ach += rp_jnum(o, "achieved_rate", 0);
+		tgt += rp_jnum(o, "operations_target", NAN);
+		have_tgt &= !isnan(rp_jnum(o, "operations_target", NAN));
+	}
+	if (!ic->nops[s])
+		ic->ops_in_window[s] = in_window;
+	else
+		ic->ops_in_window[s] &= in_window;
+	push(&ic->ops_run[s], &ic->nops[s], in_window ? ops : all);
+	ic->nops[s]--;
+	push(&ic->ach_run[s], &ic->nops[s], ach);
+	ic->ops_total[s] += in_window ? ops : all;
+	if (have_tgt)
+		push(&ic->tgt_run[s], &ic->ntarget[s], tgt);
+}
+
 static void ipi_from_trace(struct rp_ipi_case *ic, int s, const struct rp_run *r)
 {
 	struct json_object *pc = rp_jget(r->ipi, "per_callback", json_type_array);
 	struct json_object *recv = rp_jget(r->ipi, "received", json_type_object);
 	struct json_object *ct = rp_jget(r->ipi, "ct_work", json_type_object);
-	double min = run_minutes(r, r->ipi), v;
+	double sec = run_seconds(r, r->ipi), v, d = 0;
 	int cpu;
 
 	for (size_t i = 0; pc && i < json_object_array_length(pc); i++) {
@@ -162,19 +301,18 @@ static void ipi_from_trace(struct rp_ipi_case *ic, int s, const struct rp_run *r
 		if (row->deferrable)
 			ic->deferrable[s] += v;
 	}
-	/* Per run and CPU, for the run-by-run comparison. */
+	/* Per run (its isolated CPUs together), for the run-by-run comparison. */
 	ib_cpuset_for_each(cpu, &r->iso) {
-		double d = 0;
-
 		for (size_t i = 0; pc && i < json_object_array_length(pc); i++) {
 			struct json_object *e = json_object_array_get_idx(pc, i);
 
 			if (rp_deferrable(rp_jstr(e, "callback", "")))
 				d += per_cpu_get(rp_jget(e, "per_cpu", json_type_object), cpu);
 		}
-		if (min > 0)
-			push(&ic->unit_rate[s], &ic->nunit[s], d / min);
 	}
+	if (sec > 0 && ib_cpuset_count(&r->iso))
+		push(&ic->unit_rate[s], &ic->nunit[s], d / (sec * ib_cpuset_count(&r->iso)));
+	ipi_context(ic, s, r);
 	add_or_nan(&ic->sent[s], rp_jnum(r->ipi, "ipis_total", NAN));
 	if (recv) {
 		v = per_cpu_sum(rp_jget(recv, "call_function", json_type_object), &r->iso) +
@@ -216,7 +354,7 @@ static const char *const irq_names[] = {
 
 static void ipi_from_procirq(struct rp_ipi_case *ic, int s, const struct rp_run *r)
 {
-	double min = run_minutes(r, NULL);
+	double sec = run_seconds(r, NULL), d = 0;
 	int cpu;
 
 	if (!r->irq)
@@ -231,12 +369,10 @@ static void ipi_from_procirq(struct rp_ipi_case *ic, int s, const struct rp_run 
 		if (k < 2 && !isnan(v))
 			ic->deferrable[s] += v;
 	}
-	ib_cpuset_for_each(cpu, &r->iso) {
-		double d = irq_cpu(r, IB_IRQ_CAL, cpu) + irq_cpu(r, IB_IRQ_TLB, cpu);
-
-		if (!isnan(d) && min > 0)
-			push(&ic->unit_rate[s], &ic->nunit[s], d / min);
-	}
+	ib_cpuset_for_each(cpu, &r->iso)
+		d += irq_cpu(r, IB_IRQ_CAL, cpu) + irq_cpu(r, IB_IRQ_TLB, cpu);
+	if (!isnan(d) && sec > 0 && ib_cpuset_count(&r->iso))
+		push(&ic->unit_rate[s], &ic->nunit[s], d / (sec * ib_cpuset_count(&r->iso)));
 }
 
 static void analyse_ipi_case(struct rp_analysis *a, struct rp_ipi_case *ic)
@@ -246,7 +382,7 @@ static void analyse_ipi_case(struct rp_analysis *a, struct rp_ipi_case *ic)
 	for (int s = 0; s < 2; s++) {
 		ic->sent[s] = ic->received[s] = ic->cal[s] = ic->lost[s] = NAN;
 		for_each_side_run(a, s, r) {
-			if (strcmp(r->case_name, ic->case_name) || !r->ok)
+			if (strcmp(r->case_name, ic->case_name) || !r->used)
 				continue;
 			ic->nruns[s]++;
 			ic->ntraced[s] += r->ipi != NULL;
@@ -258,14 +394,22 @@ static void analyse_ipi_case(struct rp_analysis *a, struct rp_ipi_case *ic)
 	if (ic->ntraced[0] == ic->nruns[0] && ic->ntraced[1] == ic->nruns[1])
 		ic->source = RP_SRC_TRACE;
 	for (int s = 0; s < 2; s++) {
-		for_each_side_run(a, s, r) {
-			double min;
+		double *win = NULL;
+		size_t nwin = 0;
 
-			if (strcmp(r->case_name, ic->case_name) || !r->ok)
+		for_each_side_run(a, s, r) {
+			double sec;
+
+			if (strcmp(r->case_name, ic->case_name) || !r->used)
 				continue;
-			min = run_minutes(r, ic->source == RP_SRC_TRACE ? r->ipi : NULL);
-			if (min > 0)
-				ic->cpu_min[s] += min * ib_cpuset_count(&r->iso);
+			sec = run_seconds(r, ic->source == RP_SRC_TRACE ? r->ipi : NULL);
+			if (sec > 0) {
+				ic->cpu_min[s] += sec / 60 * ib_cpuset_count(&r->iso);
+				ic->cpu_s[s] += sec * ib_cpuset_count(&r->iso);
+				push(&win, &nwin, sec);
+			}
+			ipi_window_how(ic, s, r);
+			ipi_operations(ic, s, r);
 			add_or_nan(&ic->cal[s], irq_sum(r, IB_IRQ_CAL));
 			if (ic->source == RP_SRC_TRACE)
 				ipi_from_trace(ic, s, r);
@@ -273,9 +417,19 @@ static void analyse_ipi_case(struct rp_analysis *a, struct rp_ipi_case *ic)
 				ipi_from_procirq(ic, s, r);
 		}
 		for (size_t i = 0; i < ic->nrows; i++)
-			ic->rows[i].rate[s] = ic->cpu_min[s] > 0 ?
-					      ic->rows[i].total[s] / ic->cpu_min[s] : NAN;
-		ic->deferrable_rate[s] = ic->cpu_min[s] > 0 ? ic->deferrable[s] / ic->cpu_min[s] : NAN;
+			ic->rows[i].rate[s] = ic->cpu_s[s] > 0 ?
+					      ic->rows[i].total[s] / ic->cpu_s[s] : NAN;
+		ic->deferrable_rate[s] = ic->cpu_s[s] > 0 ? ic->deferrable[s] / ic->cpu_s[s] : NAN;
+		ic->window_s[s] = nwin ? rs_median(win, nwin) : NAN;
+		ic->window_min[s] = ic->window_max[s] = NAN;
+		for (size_t i = 0; i < nwin; i++) {
+			ic->window_min[s] = i ? fmin(ic->window_min[s], win[i]) : win[i];
+			ic->window_max[s] = i ? fmax(ic->window_max[s], win[i]) : win[i];
+		}
+		free(win);
+		ic->ops[s] = ic->nops[s] ? rs_median(ic->ops_run[s], ic->nops[s]) : NAN;
+		ic->achieved[s] = ic->nops[s] ? rs_median(ic->ach_run[s], ic->nops[s]) : NAN;
+		ic->target_ops[s] = ic->ntarget[s] ? rs_median(ic->tgt_run[s], ic->ntarget[s]) : NAN;
 	}
 }
 
@@ -394,7 +548,7 @@ static void analyse_stacks(struct rp_analysis *a, struct rp_stack_case *sc)
 			struct json_object *stacks = rp_jget(r->ipi, "stacks", json_type_object);
 			struct json_object *totals = rp_jget(r->ipi, "stacks_total", json_type_object);
 
-			if (strcmp(r->case_name, sc->case_name) || !r->ok || !stacks)
+			if (strcmp(r->case_name, sc->case_name) || !r->used || !stacks)
 				continue;
 			sc->nruns[s]++;
 			json_object_object_foreach(stacks, callback, list) {
@@ -438,37 +592,26 @@ static void analyse_stacks(struct rp_analysis *a, struct rp_stack_case *sc)
 
 /* --- good case: oslat ------------------------------------------------- */
 
-/*
- * Time lost to interruptions: the gaps above the p99 bucket, each taken at
- * its bucket's midpoint less the label excess of rt-tests >= 2.5 (lib/latency.h),
- * overflows at the last edge. p99 separates the loop itself (millions of
- * samples per second) from the rare long gaps.
- */
-static double stolen_ns(const struct ib_hist *h, uint64_t excess_ns)
-{
-	struct ib_pct p99;
-	double sum = 0, ns;
-	size_t from;
+/* The fixed thresholds interruptions are counted above, in ns. */
+static const uint64_t gap_thresholds_ns[3] = { 10000, 100000, 1000000 };
 
-	if (ib_hist_percentile(h, 99, &p99) < 0)
-		return NAN;
-	if (p99.in_overflow)
-		from = h->nbuckets;
-	else
-		from = (size_t)(p99.value / (double)h->width);
+/*
+ * Time lost to interruptions in @h (true gaps): every gap from 10 us up at
+ * its bucket's midpoint, overflows at the last edge (oslat's JSON does not
+ * record their sum, so with overflows this is a lower bound: *low).
+ */
+static double stolen_ns(const struct ib_hist *h, bool *low)
+{
+	double sum = 0, ns;
+	size_t from = gap_thresholds_ns[0] / h->width;
+
 	for (size_t i = from; i < h->nbuckets; i++)
 		sum += (double)h->counts[i] * ((double)i + 0.5) * (double)h->width;
 	sum += (double)h->overflow * (double)ib_hist_last_edge(h);
+	*low |= h->overflow > 0;
 	if (ib_hist_value_ns(h, sum, &ns) < 0)
 		return NAN;
-	{
-		uint64_t n = h->overflow;
-
-		for (size_t i = from; i < h->nbuckets; i++)
-			n += h->counts[i];
-		ns -= (double)n * (double)excess_ns;
-	}
-	return ns > 0 ? ns : 0;
+	return ns;
 }
 
 static int merge_into(struct ib_hist **dst, const struct ib_hist *src)
@@ -485,51 +628,88 @@ static bool stats_ns(const struct ib_hist *h, struct ib_hist_stats *st)
 	return h && h->samples && ib_hist_stats(h, st) == 0 && ib_hist_stats_to_ns(h, st) == 0;
 }
 
+/* Gaps > @thr per CPU-second of @h, NAN when the histogram cannot tell. */
+static double gaps_per_s(const struct ib_hist *h, uint64_t thr, double cpu_s)
+{
+	uint64_t n;
+
+	if (!h || !(cpu_s > 0) || h->unit != IB_UNIT_NS || ib_hist_count_from(h, thr, &n) < 0)
+		return NAN;
+	return (double)n / cpu_s;
+}
+
 static void analyse_good(struct rp_analysis *a, struct rp_good_case *g)
 {
 	const struct rp_run *r;
 
 	for (int s = 0; s < 2; s++) {
 		struct ib_hist **per = calloc(IB_MAX_CPUS, sizeof(*per));
+		double per_dur[IB_MAX_CPUS] = { 0 }, all_dur = 0;
+		uint64_t per_res[IB_MAX_CPUS] = { 0 };
 		int cpus[IB_MAX_CPUS];
 		size_t ncpu = 0;
 
 		for_each_side_run(a, s, r) {
 			const struct ib_lat_file *lf = g->tool == IB_LAT_CYCLICTEST ? r->cyclic : r->oslat;
+			struct ib_hist *run_h = NULL;
+			struct ib_hist_stats st;
+			double run_dur = 0;
+			bool low = false;
 
-			if (strcmp(r->case_name, g->case_name) || !r->ok || !lf)
+			if (strcmp(r->case_name, g->case_name) || !r->used || !lf)
 				continue;
 			g->nruns[s]++;
 			if (!g->version[s] && lf->version)
 				g->version[s] = rp_strdup(lf->version);
 			for (size_t i = 0; i < lf->n; i++) {
 				const struct ib_lat_series *se = &lf->series[i];
-				struct ib_hist_stats st;
 				double dur = se->duration_s > 0 ? se->duration_s : r->window_s;
+				uint64_t res = 0;
+				struct ib_hist *t;
 
 				if (se->cpu < 0 || se->cpu >= IB_MAX_CPUS ||
 				    !ib_cpuset_test(&r->iso, (unsigned int)se->cpu))
 					continue;
+				t = ib_lat_true_hist(lf, se, &res);
+				if (!t)
+					continue;
 				if (!per[se->cpu])
 					cpus[ncpu++] = se->cpu;
-				merge_into(&per[se->cpu], se->hist);
-				merge_into(&g->all[s], se->hist);
-				if (!stats_ns(se->hist, &st))
-					continue;
-				push(&g->unit[s][RP_GM_P50], &g->nunit[s], st.p50.value);
-				g->nunit[s]--;
-				push(&g->unit[s][RP_GM_P99], &g->nunit[s], st.p99.value);
-				g->nunit[s]--;
-				push(&g->unit[s][RP_GM_P9999], &g->nunit[s], st.p9999.value);
-				g->nunit[s]--;
-				push(&g->unit[s][RP_GM_MAX], &g->nunit[s], st.max);
-				g->nunit[s]--;
-				/* Time lost is oslat's: a cyclictest thread sleeps between samples. */
-				push(&g->unit[s][RP_GM_STOLEN], &g->nunit[s],
-				     dur > 0 && g->tool == IB_LAT_OSLAT ?
-				     stolen_ns(se->hist, lf->label_excess_ns) / dur : NAN);
+				merge_into(&per[se->cpu], t);
+				merge_into(&g->all[s], t);
+				merge_into(&run_h, t);
+				per_res[se->cpu] = res;
+				if (dur > 0 && g->tool == IB_LAT_OSLAT) {
+					per_dur[se->cpu] += dur;
+					all_dur += dur;
+					run_dur += dur;
+				}
+				ib_hist_free(t);
 			}
+			if (!stats_ns(run_h, &st)) {
+				ib_hist_free(run_h);
+				continue;
+			}
+			push(&g->unit[s][RP_GM_P50], &g->nunit[s], st.p50.value);
+			g->nunit[s]--;
+			push(&g->unit[s][RP_GM_MAX], &g->nunit[s], st.max_low ? NAN : st.max);
+			g->nunit[s]--;
+			for (int k = 0; k < 3; k++) {
+				/* Interruptions and lost time are oslat's: cyclictest sleeps. */
+				push(&g->unit[s][RP_GM_GT10US + k], &g->nunit[s],
+				     g->tool == IB_LAT_OSLAT ?
+				     gaps_per_s(run_h, gap_thresholds_ns[k], run_dur) : NAN);
+				g->nunit[s]--;
+			}
+			push(&g->unit[s][RP_GM_STOLEN], &g->nunit[s],
+			     run_dur > 0 && g->tool == IB_LAT_OSLAT ?
+			     stolen_ns(run_h, &low) / run_dur : NAN);
+			g->stolen_low[s] |= low;
+			ib_hist_free(run_h);
 		}
+		for (int k = 0; k < 3; k++)
+			g->gt_rate[s][k] = g->tool == IB_LAT_OSLAT ?
+					   gaps_per_s(g->all[s], gap_thresholds_ns[k], all_dur) : NAN;
 		/* CPUs in ascending order, then the "all" row. */
 		for (size_t i = 0; i < ncpu; i++)
 			for (size_t j = i + 1; j < ncpu; j++)
@@ -543,10 +723,20 @@ static void analyse_good(struct rp_analysis *a, struct rp_good_case *g)
 		for (size_t i = 0; i <= ncpu; i++) {
 			struct rp_good_cpu *c = &g->cpus[s][i];
 			const struct ib_hist *h = i < ncpu ? per[cpus[i]] : g->all[s];
+			double dur = i < ncpu ? per_dur[cpus[i]] : all_dur;
 
 			c->cpu = i < ncpu ? cpus[i] : -1;
 			c->ok = stats_ns(h, &c->st);
 			c->overflow = h ? h->overflow : 0;
+			c->residual_ns = i < ncpu ? per_res[cpus[i]] : (ncpu ? per_res[cpus[0]] : 0);
+			/* The loop's gaps add up to its duration: the exact mean. */
+			c->exact_mean_ns = NAN;
+			if (h && h->samples && dur > 0)
+				c->exact_mean_ns = dur * 1e9 / (double)h->samples;
+			if (c->ok && isfinite(c->exact_mean_ns)) {
+				c->st.mean = c->exact_mean_ns;
+				c->st.mean_exact = true;
+			}
 		}
 		g->ncpus[s] = ncpu ? ncpu + 1 : 0;
 		for (size_t i = 0; i < ncpu; i++)
@@ -624,25 +814,48 @@ static void analyse_bad(struct rp_analysis *a, struct rp_bad_case *b, const stru
 
 	for (int s = 0; s < 2; s++) {
 		for_each_side_run(a, s, r) {
-			if (strcmp(r->case_name, b->case_name) || !r->ok || !r->entry)
+			if (strcmp(r->case_name, b->case_name) || !r->used || !r->entry)
 				continue;
 			b->nruns[s]++;
 			if (!b->kind && r->entry->kind)
 				b->kind = rp_strdup(r->entry->kind);
 			perf_of_run(b, s, r);
+			/* One value per run and rate: its isolated CPUs' histograms merged. */
 			for (size_t i = 0; i < r->entry->n; i++) {
 				const struct ib_lat_series *se = &r->entry->series[i];
 				struct rp_bad_rate *br;
+				struct ib_hist *h = NULL;
+				double ach = 0, ns;
+				size_t ncpu = 0;
 				struct ib_pct p;
-				double ns;
+				bool seen = false;
 
-				if (!se->hist->samples || ib_hist_percentile(se->hist, 50, &p) < 0 ||
-				    ib_hist_value_ns(se->hist, p.value, &ns) < 0)
+				for (size_t j = 0; j < i; j++)
+					seen |= r->entry->series[j].target_rate == se->target_rate;
+				if (seen)
 					continue;
+				for (size_t j = i; j < r->entry->n; j++) {
+					const struct ib_lat_series *q = &r->entry->series[j];
+
+					if (q->target_rate != se->target_rate || !q->hist->samples ||
+					    q->cpu < 0 ||
+					    !ib_cpuset_test(&r->iso, (unsigned int)q->cpu))
+						continue;
+					merge_into(&h, q->hist);
+					ach += q->achieved_rate;
+					ncpu++;
+				}
+				if (!h || ib_hist_percentile(h, 50, &p) < 0 ||
+				    ib_hist_value_ns(h, p.value, &ns) < 0) {
+					ib_hist_free(h);
+					continue;
+				}
+				ib_hist_free(h);
 				br = bad_rate(b, se->target_rate);
 				push(&br->cost[s], &br->n[s], ns);
 				br->n[s]--;
-				push(&br->achieved[s], &br->n[s], se->achieved_rate);
+				/* Achieved entries per second and CPU, the mean of the run's CPUs. */
+				push(&br->achieved[s], &br->n[s], ach / (double)ncpu);
 			}
 		}
 	}
@@ -664,7 +877,7 @@ static void analyse_bad(struct rp_analysis *a, struct rp_bad_case *b, const stru
 		if (br->n[0] && br->n[1])
 			rs_boot_ci2(br->cost[0], br->n[0], br->cost[1], br->n[1], RS_MEDIAN, RS_PCT,
 				    o->level, o->nboot, o->seed, &br->pct);
-		if (br->n[0] >= 2 && br->n[1] >= 2)
+		if (br->n[0] && br->n[1])
 			br->have_mwu = rs_mwu(br->cost[0], br->n[0], br->cost[1], br->n[1],
 					      &br->mwu) == 0;
 	}
@@ -695,9 +908,52 @@ static void add_cmp(struct rp_analysis *a, const struct rp_options *o, char *wha
 	c->med[0] = c->ci[0].est;
 	c->med[1] = c->ci[1].est;
 	rs_boot_ci2(x, nx, y, ny, RS_MEDIAN, RS_DIFF, o->level, o->nboot, o->seed, &c->diff);
-	c->have_mwu = nx >= 2 && ny >= 2 && rs_mwu(x, nx, y, ny, &c->mwu) == 0;
-	if (c->have_mwu && c->mwu.p < o->alpha && c->med[0] != c->med[1])
-		c->verdict = (c->med[1] < c->med[0]) == c->lower_is_better ? -1 : 1;
+	c->have_mwu = nx >= 1 && ny >= 1 && rs_mwu(x, nx, y, ny, &c->mwu) == 0;
+	c->p_holm = NAN;	/* holm_families() */
+}
+
+/*
+ * Holm's adjustment over each table's comparisons (a table is one case: one
+ * family of tests). A comparison is evaluable when the smallest p its n can
+ * give, times the family size (Holm's first step), is below alpha; otherwise
+ * nothing it shows can be significant and the report says "not evaluable".
+ */
+static void holm_families(struct rp_analysis *a, const struct rp_options *o)
+{
+	double *p = calloc(a->ncmp + 1, sizeof(*p)), *adj = calloc(a->ncmp + 1, sizeof(*adj));
+	size_t *idx = calloc(a->ncmp + 1, sizeof(*idx));
+
+	if (!p || !adj || !idx)
+		goto out;
+	for (size_t i = 0; i < a->ncmp; i++) {
+		size_t m = 0;
+
+		if (i && a->cmp[i].ref_table == a->cmp[i - 1].ref_table)
+			continue;
+		for (size_t j = i; j < a->ncmp && a->cmp[j].ref_table == a->cmp[i].ref_table; j++) {
+			idx[m] = j;
+			p[m++] = a->cmp[j].have_mwu ? a->cmp[j].mwu.p : NAN;
+		}
+		if (rs_holm(p, m, adj) < 0)
+			goto out;
+		for (size_t k = 0; k < m; k++) {
+			struct rp_cmp *c = &a->cmp[idx[k]];
+			size_t tested = 0;
+
+			for (size_t j = 0; j < m; j++)
+				tested += !isnan(p[j]);
+			c->family = tested;
+			c->p_holm = adj[k];
+			c->evaluable = c->have_mwu && c->mwu.min_p * (double)tested < o->alpha;
+			c->verdict = 0;
+			if (c->evaluable && c->p_holm < o->alpha && c->med[0] != c->med[1])
+				c->verdict = (c->med[1] < c->med[0]) == c->lower_is_better ? -1 : 1;
+		}
+	}
+out:
+	free(p);
+	free(adj);
+	free(idx);
 }
 
 /* Drop NaNs (a run without a duration) before comparing. */
@@ -745,7 +1001,7 @@ static const struct rp_ipi_case *saving_case(const struct rp_analysis *a, double
 		if (!ic || !ic->nruns[0] || !ic->nruns[1] || !isfinite(ic->deferrable_rate[0]) ||
 		    !isfinite(ic->deferrable_rate[1]))
 			continue;
-		s = (ic->deferrable_rate[0] - ic->deferrable_rate[1]) / 60.0;
+		s = ic->deferrable_rate[0] - ic->deferrable_rate[1];
 		if (!best || s > *saved) {
 			best = ic;
 			*saved = s;
@@ -820,6 +1076,12 @@ static void breakeven(struct rp_analysis *a, struct rp_bad_case *b, const struct
 	bool any_overhead = false;
 
 	be->rate = NAN;
+	if (a->main->tcg || a->base->tcg) {
+		snprintf(be->why, sizeof(be->why),
+			 "the guests ran under TCG: entry costs are emulated time, and a break-even "
+			 "from them would say nothing about hardware");
+		return;
+	}
 	ic = saving_case(a, &saved);
 	if (!ic) {
 		snprintf(be->why, sizeof(be->why),
@@ -831,7 +1093,7 @@ static void breakeven(struct rp_analysis *a, struct rp_bad_case *b, const struct
 	if (!(saved > 0)) {
 		snprintf(be->why, sizeof(be->why),
 			 "in %s the patched kernel took no fewer deferrable IPIs than the baseline "
-			 "(%.3g vs %.3g per CPU-minute): the deferral saved nothing to pay for its "
+			 "(%.3g vs %.3g per CPU-second): the deferral saved nothing to pay for its "
 			 "cost", ic->case_name, ic->deferrable_rate[1], ic->deferrable_rate[0]);
 		return;
 	}
@@ -911,8 +1173,10 @@ int rp_analyse(struct rp_analysis *a, const struct rp_options *o)
 	size_t nnames = 0;
 	int table = 0, figure = 0;
 	static const char *const gm_names[RP_GM_N] = {
-		"p50", "p99", "p99.99", "max", "time lost per second",
+		"p50", "max", "gaps > 10 us per CPU-second", "gaps > 100 us per CPU-second",
+		"gaps > 1 ms per CPU-second", "time lost in gaps > 10 us per CPU-second",
 	};
+	static const char *const gm_units[RP_GM_N] = { "ns", "ns", "", "", "", "ns/s" };
 
 	/* Cases in the order of the main campaign, then any only the baseline has. */
 	for (int s = 1; s >= 0; s--) {
@@ -933,6 +1197,8 @@ int rp_analyse(struct rp_analysis *a, const struct rp_options *o)
 		for_each_side_run(a, s, r) {
 			a->runs_total++;
 			a->runs_failed += !r->ok;
+			a->runs_flagged += r->ok && r->nflags;
+			a->flagged_included |= r->ok && r->nflags && r->used;
 		}
 	}
 
@@ -990,7 +1256,15 @@ int rp_analyse(struct rp_analysis *a, const struct rp_options *o)
 
 		ic->nunit[0] = finite_only(ic->unit_rate[0], ic->nunit[0]);
 		ic->nunit[1] = finite_only(ic->unit_rate[1], ic->nunit[1]);
-		add_cmp(a, o, rp_printf("%s: %s per CPU-minute", ic->case_name,
+		for (int s = 0; s < 2; s++) {
+			rs_mean_ci(ic->unit_rate[s], ic->nunit[s], o->level, &ic->rate_ci[s]);
+			rs_mean_ci(ic->user_rate[s], ic->nuser[s], o->level, &ic->user_ci[s]);
+		}
+		if (ic->nuser[0] && ic->nuser[1])
+			add_cmp(a, o, rp_printf("%s: deferrable IPIs into user space per user "
+						"CPU-second", ic->case_name), "", ic->table_no,
+				ic->user_rate[0], ic->nuser[0], ic->user_rate[1], ic->nuser[1]);
+		add_cmp(a, o, rp_printf("%s: %s per CPU-second", ic->case_name,
 					ic->source == RP_SRC_TRACE ? "deferrable IPIs" : "CAL+TLB interrupts"),
 			"", ic->table_no, ic->unit_rate[0], ic->nunit[0], ic->unit_rate[1], ic->nunit[1]);
 	}
@@ -1003,8 +1277,7 @@ int rp_analyse(struct rp_analysis *a, const struct rp_options *o)
 
 			add_cmp(a, o, rp_printf("%s: %s %s", g->case_name, ib_lat_tool_name(g->tool),
 						gm_names[m]),
-				m == RP_GM_STOLEN ? "ns/s" : "ns", g->table_no, g->unit[0][m], n0,
-				g->unit[1][m], n1);
+				gm_units[m], g->table_no, g->unit[0][m], n0, g->unit[1][m], n1);
 		}
 	}
 	for (size_t i = 0; i < a->nbad; i++) {
@@ -1012,10 +1285,14 @@ int rp_analyse(struct rp_analysis *a, const struct rp_options *o)
 
 		for (size_t k = 0; k < b->nrates; k++) {
 			struct rp_bad_rate *br = &b->rates[k];
-			char rate[32];
+			char rate[96];
 
+			/* Labelled by what the runs achieved, not by what was asked. */
 			if (br->target)
-				snprintf(rate, sizeof(rate), "%llu/s", (unsigned long long)br->target);
+				snprintf(rate, sizeof(rate), "%.0f/s achieved (target %llu/s)",
+					 br->n[1] ? rs_median(br->achieved[1], br->n[1]) :
+					 rs_median(br->achieved[0], br->n[0]),
+					 (unsigned long long)br->target);
 			else
 				snprintf(rate, sizeof(rate), "max rate");
 			add_cmp(a, o, rp_printf("%s: %s entry cost at %s", b->case_name,
@@ -1023,6 +1300,7 @@ int rp_analyse(struct rp_analysis *a, const struct rp_options *o)
 				"ns", b->table_no, br->cost[0], br->n[0], br->cost[1], br->n[1]);
 		}
 	}
+	holm_families(a, o);
 	estimate_ipi_cost(a);
 	for (size_t i = 0; i < a->nbad; i++)
 		breakeven(a, &a->bad[i], o);
@@ -1044,8 +1322,16 @@ void rp_analysis_free(struct rp_analysis *a)
 		free(ic->ct);
 		free(ic->case_name);
 		free(ic->plot);
-		free(ic->unit_rate[0]);
-		free(ic->unit_rate[1]);
+		for (int s = 0; s < 2; s++) {
+			free(ic->unit_rate[s]);
+			free(ic->user_rate[s]);
+			free(ic->ops_run[s]);
+			free(ic->ach_run[s]);
+			free(ic->tgt_run[s]);
+			free(ic->window_how[s]);
+		}
+		free(ic->unclassified_why[0]);
+		free(ic->unclassified_why[1]);
 	}
 	free(a->ipi);
 	for (size_t i = 0; i < a->ngood; i++) {
@@ -1100,4 +1386,34 @@ void rp_analysis_free(struct rp_analysis *a)
 	for (size_t i = 0; i < a->ncmp; i++)
 		free(a->cmp[i].what);
 	free(a->cmp);
+}
+
+/*
+ * The series' context-tracking work types (ct_work_defer / ct_work_run
+ * "work" field, a mask written as hex by the ipi collector): bit 0
+ * CT_WORK_SYNC_CORE (serialise after kernel text changed), bit 1
+ * CT_WORK_KERNEL_TLBI (flush the kernel TLB), in the order of
+ * enum ct_work_bit in guest-kernel/patches/ipi-defer.
+ */
+const char *rp_ct_work_name(const char *type)
+{
+	static const char *const names[] = { "sync_core", "kernel TLB flush" };
+	static char buf[8][96];
+	static unsigned int slot;
+	char *end, *b = buf[slot++ % 8];
+	unsigned long v = strtoul(type, &end, 0);
+	size_t len = 0;
+
+	if (*end || end == type || !v)
+		return type;
+	b[0] = '\0';
+	for (unsigned int i = 0; i < 8 * sizeof(v) && len < 80; i++) {
+		if (!(v & (1UL << i)))
+			continue;
+		if (i < sizeof(names) / sizeof(names[0]))
+			len += snprintf(b + len, 96 - len, "%s%s", len ? " + " : "", names[i]);
+		else
+			len += snprintf(b + len, 96 - len, "%sbit %u", len ? " + " : "", i);
+	}
+	return b;
 }

@@ -123,6 +123,65 @@ static void load_irq(struct rp_run *r)
 	ib_irq_snap_free(b);
 }
 
+static void add_flag(struct rp_run *r, const char *fmt, const char *what)
+{
+	char *f = rp_printf(fmt, what);
+
+	for (size_t i = 0; i < r->nflags; i++) {
+		if (!strcmp(r->flags[i], f)) {
+			free(f);
+			return;
+		}
+	}
+	r->flags = realloc(r->flags, (r->nflags + 1) * sizeof(*r->flags));
+	r->flags[r->nflags++] = f;
+}
+
+/* Every string of a "warnings" array as a flag of the run. */
+static void add_warnings(struct rp_run *r, struct json_object *o, const char *fmt)
+{
+	struct json_object *w = rp_jget(o, "warnings", json_type_array);
+
+	for (size_t i = 0; w && i < json_object_array_length(w); i++) {
+		const char *t = json_object_get_string(json_object_array_get_idx(w, i));
+
+		if (t && *t)
+			add_flag(r, fmt, t);
+	}
+}
+
+/* out/storm-*.json: what each provoker did (operations, achieved rate). */
+static void load_storms(struct rp_run *r)
+{
+	char path[PATH_MAX];
+	struct dirent *d;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "%s/out", r->dir);
+	dir = opendir(path);
+	while (dir && (d = readdir(dir))) {
+		size_t len = strlen(d->d_name);
+		char file[PATH_MAX + 256];
+		struct json_object *o;
+
+		if (strncmp(d->d_name, "storm-", 6) || len < 11 ||
+		    strcmp(d->d_name + len - 5, ".json"))
+			continue;
+		snprintf(file, sizeof(file), "%s/%s", path, d->d_name);
+		o = ib_json_load_file(file, NULL, 0);
+		if (!o || !json_object_is_type(o, json_type_object)) {
+			json_object_put(o);
+			continue;
+		}
+		r->storms = realloc(r->storms, (r->nstorms + 1) * sizeof(*r->storms));
+		r->storm_names = realloc(r->storm_names, (r->nstorms + 1) * sizeof(*r->storm_names));
+		r->storms[r->nstorms] = o;
+		r->storm_names[r->nstorms++] = strndup(d->d_name, len - 5);
+	}
+	if (dir)
+		closedir(dir);
+}
+
 static void load_run(struct rp_campaign *c, struct rp_run *r, struct json_object *spec)
 {
 	char path[PATH_MAX], msg[512];
@@ -171,6 +230,7 @@ static void load_run(struct rp_campaign *c, struct rp_run *r, struct json_object
 		r->reasons[r->nreasons++] = rp_strdup(s);
 	}
 	r->ok = !strcmp(r->status, "ok");
+	add_warnings(r, run, "run.json: %s");
 	if (!strncmp(r->accel, "tcg", 3))
 		c->tcg = true;
 	json_object_put(run);
@@ -188,7 +248,31 @@ static void load_run(struct rp_campaign *c, struct rp_run *r, struct json_object
 		r->perf_note = rp_strdup(rp_jstr(rp_jget(rec, "perf", json_type_object), "reason", ""));
 	if (!(r->window_s > 0))
 		r->window_s = 0;
+	/* The runner writes a warning for every tool that exited 3 (untrustworthy). */
+	add_warnings(r, rec, "job-record.json: %s");
+	/* Tools that exited 3 without one (provokers short of their target): noted only. */
+	{
+		struct json_object *tasks = rp_jget(rec, "tasks", json_type_array);
+
+		for (size_t i = 0; tasks && i < json_object_array_length(tasks); i++) {
+			struct json_object *t = json_object_array_get_idx(tasks, i);
+			const char *name = rp_jstr(t, "name", "?");
+			bool warned = false;
+			char *n;
+
+			if ((int)rp_jnum(t, "exit_status", 0) != 3)
+				continue;
+			for (size_t j = 0; j < r->nflags; j++)
+				warned |= strstr(r->flags[j], name) != NULL;
+			if (warned)
+				continue;
+			n = rp_printf("%s%s%s", r->exit3 ? r->exit3 : "", r->exit3 ? ", " : "", name);
+			free(r->exit3);
+			r->exit3 = n;
+		}
+	}
 	json_object_put(rec);
+	load_storms(r);
 
 	snprintf(path, sizeof(path), "%s/out/oslat.json", r->dir);
 	if (file_exists(path)) {
@@ -222,6 +306,7 @@ static void load_run(struct rp_campaign *c, struct rp_run *r, struct json_object
 		r->ipi = NULL;
 		r->ipi_err = rp_strdup("ipi.json is not a JSON object");
 	}
+	r->used = r->ok && (!r->nflags || c->include_flagged);
 }
 
 static void load_dir_json(struct rp_campaign *c, const char *sub, bool as_map)
@@ -284,6 +369,12 @@ struct rp_campaign *rp_campaign_load(const char *dir, char *err, size_t errlen)
 	c->duration_s = rp_jnum(c->campaign, "duration_s", NAN);
 	c->warmup_s = rp_jnum(c->campaign, "warmup_s", NAN);
 	c->reps = (int)rp_jnum(c->campaign, "repetitions", 0);
+	{
+		struct json_object *rep = rp_jget(c->campaign, "report", json_type_object);
+		struct json_object *inc = rp_jget(rep, "include_flagged_runs", json_type_boolean);
+
+		c->include_flagged = inc && json_object_get_boolean(inc);
+	}
 	snprintf(path, sizeof(path), "%s/timing.json", dir);
 	c->timing = ib_json_load_file(path, NULL, 0);
 	snprintf(path, sizeof(path), "%s/image.json", dir);
@@ -330,6 +421,16 @@ static void run_free(struct rp_run *r)
 	free(r->irq_err);
 	json_object_put(r->ipi);
 	free(r->ipi_err);
+	free(r->exit3);
+	for (size_t i = 0; i < r->nflags; i++)
+		free(r->flags[i]);
+	free(r->flags);
+	for (size_t i = 0; i < r->nstorms; i++) {
+		json_object_put(r->storms[i]);
+		free(r->storm_names[i]);
+	}
+	free(r->storms);
+	free(r->storm_names);
 }
 
 void rp_campaign_free(struct rp_campaign *c)

@@ -314,3 +314,22 @@ void rp_doc_pre(struct rp_doc *d, const char *text)
 	html_escape(d->html, text);
 	fputs("</pre>\n", d->html);
 }
+
+/*
+ * A collapsible block: <details> in the HTML (closed until clicked), a
+ * plain heading-like line in the Markdown, where nothing folds.
+ */
+void rp_doc_details(struct rp_doc *d, const char *summary)
+{
+	rp_doc_list_end(d);
+	fprintf(d->md, "**%s**\n\n", summary);
+	fputs("<details><summary>", d->html);
+	html_escape(d->html, summary);
+	fputs("</summary>\n", d->html);
+}
+
+void rp_doc_details_end(struct rp_doc *d)
+{
+	rp_doc_list_end(d);
+	fputs("</details>\n", d->html);
+}

@@ -55,29 +55,45 @@ static double m_deferrable_patched(const struct rp_analysis *a, struct json_obje
 	return sum;
 }
 
+/*
+ * Judged per case: the smallest reduction over the cases where the baseline
+ * took deferrable IPIs. Pooling the cases would let a case without any
+ * (or with a longer window) move the result.
+ */
 static double m_reduction(const struct rp_analysis *a, struct json_object *arg, char **detail)
 {
-	double d[2] = { 0, 0 }, m[2] = { 0, 0 };
+	double worst = NAN;
+	char *list = rp_strdup(""), *t;
+	size_t skipped = 0;
 
 	(void)arg;
 	for (size_t i = 0; i < a->nipi; i++) {
-		if (a->ipi[i].source != RP_SRC_TRACE || !a->ipi[i].nruns[0] || !a->ipi[i].nruns[1])
+		const struct rp_ipi_case *ic = &a->ipi[i];
+		double red;
+
+		if (ic->source != RP_SRC_TRACE || !ic->nruns[0] || !ic->nruns[1] ||
+		    !(ic->cpu_s[0] > 0) || !(ic->cpu_s[1] > 0))
 			continue;
-		for (int s = 0; s < 2; s++) {
-			d[s] += a->ipi[i].deferrable[s];
-			m[s] += a->ipi[i].cpu_min[s];
+		if (!(ic->deferrable_rate[0] > 0)) {
+			skipped++;
+			continue;
 		}
+		red = (1 - ic->deferrable_rate[1] / ic->deferrable_rate[0]) * 100;
+		t = rp_printf("%s%s%s %.1f%%", list, list[0] ? ", " : "", ic->case_name, red);
+		free(list);
+		list = t;
+		if (isnan(worst) || red < worst)
+			worst = red;
 	}
-	if (!(m[0] > 0) || !(m[1] > 0)) {
-		*detail = rp_strdup("not collected: no case has ipi.json for both kernels");
-		return NAN;
-	}
-	if (!(d[0] > 0)) {
-		*detail = rp_strdup("the baseline took no deferrable IPIs: nothing to reduce");
-		return NAN;
-	}
-	*detail = rp_printf("%.3g -> %.3g deferrable IPIs per CPU-minute", d[0] / m[0], d[1] / m[1]);
-	return (1 - (d[1] / m[1]) / (d[0] / m[0])) * 100;
+	if (isnan(worst))
+		*detail = rp_printf("not evaluable: no case has ipi.json for both kernels with "
+				    "deferrable IPIs on the baseline (%zu case(s) without any)", skipped);
+	else
+		*detail = rp_printf("smallest per case, per isolated CPU-second: %s%s", list,
+				    skipped ? "; cases without deferrable IPIs on the baseline "
+					      "are not judged" : "");
+	free(list);
+	return worst;
 }
 
 static bool rate_matches(struct json_object *rate, uint64_t target)
@@ -173,15 +189,39 @@ static double m_untrusted(const struct rp_analysis *a, struct json_object *arg, 
 	return n;
 }
 
+/*
+ * A comparison that cannot reach significance at its n cannot show a
+ * regression either: the gate is not evaluable unless every comparison is.
+ */
 static double m_regressions(const struct rp_analysis *a, struct json_object *arg, char **detail)
 {
 	double n = 0;
+	size_t weak = 0, minn = SIZE_MAX;
 
 	(void)arg;
-	for (size_t i = 0; i < a->ncmp; i++)
-		n += a->cmp[i].verdict > 0;
-	*detail = rp_printf("comparisons (Table %d) where the patched kernel is significantly worse",
-			    a->cmp_table_no);
+	for (size_t i = 0; i < a->ncmp; i++) {
+		const struct rp_cmp *c = &a->cmp[i];
+
+		n += c->verdict > 0;
+		if (!c->evaluable) {
+			weak++;
+			minn = c->n[0] < minn ? c->n[0] : minn;
+			minn = c->n[1] < minn ? c->n[1] : minn;
+		}
+	}
+	if (!a->ncmp) {
+		*detail = rp_strdup("not evaluable: nothing was compared");
+		return NAN;
+	}
+	if (weak) {
+		*detail = rp_printf("not evaluable at n = %zu runs: %zu of %zu comparisons (Table %d) "
+				    "cannot reach significance after Holm's correction (%.0f "
+				    "significantly worse among the others)", minn, weak, a->ncmp,
+				    a->cmp_table_no, n);
+		return NAN;
+	}
+	*detail = rp_printf("comparisons (Table %d) where the patched kernel is significantly worse "
+			    "(Holm-adjusted p < alpha)", a->cmp_table_no);
 	return n;
 }
 
@@ -193,7 +233,8 @@ static const struct gate_def gate_table[] = {
 	  "that reached the isolated CPUs on the patched kernel, all runs (needs ipi.json)",
 	  m_deferrable_patched, false },
 	{ "deferrable_ipis_reduction_pct", AT_LEAST,
-	  "reduction of those IPIs per CPU-minute, baseline -> patched, in % (needs ipi.json)",
+	  "reduction of those IPIs per isolated CPU-second, baseline -> patched, in %, the "
+	  "smallest over the cases where the baseline had any (needs ipi.json)",
 	  m_reduction, false },
 	{ "entry_overhead_pct", AT_MOST,
 	  "{rate: N|max, max: M}: median per-entry cost of the patched kernel over the baseline's, "
@@ -206,7 +247,8 @@ static const struct gate_def gate_table[] = {
 	{ "untrusted_ipi_runs", AT_MOST, "ipi.json files that lost events (\"trustworthy\": false)",
 	  m_untrusted, false },
 	{ "significant_regressions", AT_MOST,
-	  "comparisons where the patched kernel is worse with p < alpha (Mann-Whitney U)",
+	  "comparisons where the patched kernel is worse, Holm-adjusted p < alpha (exact "
+	  "Mann-Whitney U over runs); not evaluable when the runs are too few",
 	  m_regressions, false },
 };
 
@@ -247,11 +289,21 @@ static bool number_of(struct json_object *o, double *out)
 	return false;
 }
 
-/* The limit: a number, or {max: N} / {min: N} as the gate's direction wants. */
+/*
+ * The limit: a number, or {max: N} / {min: N} as the gate's direction wants,
+ * with an optional allow_not_evaluable: true.
+ */
 static bool limit_of(const struct gate_def *g, struct json_object *val, double *limit, char **why)
 {
 	struct json_object *m;
 	const char *key = g->op == AT_MOST ? "max" : "min";
+
+	if (json_object_is_type(val, json_type_object) &&
+	    json_object_object_get_ex(val, "allow_not_evaluable", &m) &&
+	    !json_object_is_type(m, json_type_boolean)) {
+		*why = rp_printf("gate %s: allow_not_evaluable must be true or false", g->name);
+		return false;
+	}
 
 	if (!g->needs_rate && number_of(val, limit))
 		return true;
@@ -300,13 +352,28 @@ static void judge_one(const struct rp_analysis *a, const struct gate_def *g, con
 	r->value = value;
 	r->limit = limit;
 	r->op = g->op == AT_MOST ? "<=" : ">=";
-	if (isnan(value))
-		r->pass = false;
+	r->evaluable = !isnan(value);
+	r->allowed = false;
+	if (isnan(value)) {
+		struct json_object *al;
+
+		/* Not evaluable: fails unless the campaign file allows it for this gate. */
+		r->allowed = json_object_is_type(val, json_type_object) &&
+			     json_object_object_get_ex(val, "allow_not_evaluable", &al) &&
+			     json_object_get_boolean(al);
+		r->pass = r->allowed;
+	}
 	else if (g->op == AT_MOST)
 		r->pass = value <= limit && !lower_bound;
 	else
 		r->pass = value >= limit;
-	if (lower_bound && value <= limit) {
+	if (!r->evaluable) {
+		r->detail = rp_printf("%s; %s", detail, r->allowed ?
+				      "accepted: the gate says allow_not_evaluable: true" :
+				      "counted as failed (allow_not_evaluable: true on the gate accepts "
+				      "this)");
+		free(detail);
+	} else if (lower_bound && value <= limit) {
 		r->detail = rp_printf("%s; unknown whether within the limit, counted as failed", detail);
 		free(detail);
 	} else {
@@ -368,6 +435,10 @@ int rp_gates_write(const struct rp_analysis *a, const struct rp_verdict *v, cons
 		json_object_object_add(e, "op", json_object_new_string(v->g[i].op));
 		json_object_object_add(e, "limit", ib_json_double(v->g[i].limit));
 		json_object_object_add(e, "pass", json_object_new_boolean(v->g[i].pass));
+		json_object_object_add(e, "evaluable", json_object_new_boolean(v->g[i].evaluable));
+		if (!v->g[i].evaluable)
+			json_object_object_add(e, "allow_not_evaluable",
+					       json_object_new_boolean(v->g[i].allowed));
 		json_object_object_add(e, "detail", json_object_new_string(v->g[i].detail));
 		json_object_array_add(arr, e);
 		pass &= v->g[i].pass;

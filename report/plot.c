@@ -294,7 +294,7 @@ int rp_plot_ipi(const struct rp_analysis *a, struct rp_ipi_case *ic, const char 
 	f = open_plot_data(dir, file, &pf, err, errlen);
 	if (!f)
 		return -1;
-	fprintf(f, "# name, %s per CPU-minute, %s per CPU-minute\n", rp_side_name(a, 0),
+	fprintf(f, "# name, %s per CPU-second, %s per CPU-second\n", rp_side_name(a, 0),
 		rp_side_name(a, 1));
 	for (size_t i = 0; i < ic->nrows; i++) {
 		/* Long callback names would run off the picture. */
@@ -307,12 +307,12 @@ int rp_plot_ipi(const struct rp_analysis *a, struct rp_ipi_case *ic, const char 
 	f = open_plot_script(dir, file, &pf, err, errlen);
 	if (!f)
 		return -1;
-	gp_strf(f, "%s: IPIs reaching the isolated CPUs, per CPU-minute%s", ic->case_name,
+	gp_strf(f, "%s: IPIs reaching the isolated CPUs, per CPU-second%s", ic->case_name,
 			    ic->source == RP_SRC_TRACE ? " (* = deferred by the series)" :
 							 " (/proc/interrupts)");
 	fprintf(f, "\nset style data histograms\nset style histogram clustered gap 1\n"
 		   "set style fill solid 0.8 border -1\nset boxwidth 0.9\nset grid ytics\n"
-		   "set ylabel 'per isolated CPU per minute'\nset yrange [0:*]\n"
+		   "set ylabel 'per isolated CPU-second'\nset yrange [0:*]\n"
 		   "set xtics rotate by -30 scale 0\nset key top right\nset bmargin 9\n"
 		   "set offsets 0, 0, graph 0.08, 0\n");
 	return plot_sides(a, f, dir, &pf, (const char *const[2]){

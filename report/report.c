@@ -63,6 +63,52 @@ void rp_fmt_ns(char *buf, size_t len, double ns)
 		snprintf(buf, len, "%.0f ns", ns);
 }
 
+void rp_fmt_num(char *buf, size_t len, double v)
+{
+	double a = fabs(v);
+
+	if (!isfinite(v)) {
+		snprintf(buf, len, "-");
+	} else if (a >= 1000) {
+		char digits[64], *p = buf;
+		int n = snprintf(digits, sizeof(digits), "%.0f", a), lead = n % 3 ? n % 3 : 3;
+
+		if (v < 0 && len > 1) {
+			*p++ = '-';
+			len--;
+		}
+		for (int i = 0; i < n && len > 1; i++) {
+			if (i && (i - lead) % 3 == 0 && i >= lead) {
+				*p++ = ',';
+				if (--len <= 1)
+					break;
+			}
+			*p++ = digits[i];
+			len--;
+		}
+		*p = '\0';
+	} else if (a >= 100 || v == floor(v)) {
+		snprintf(buf, len, "%.0f", v);
+	} else if (a >= 10) {
+		snprintf(buf, len, "%.1f", v);
+	} else if (a >= 1) {
+		snprintf(buf, len, "%.2f", v);
+	} else {
+		snprintf(buf, len, "%.*f", (int)ceil(-log10(a)) + 1, v);
+	}
+}
+
+/* rp_fmt_num() into a static ring of buffers, for prose. */
+static const char *num(double v)
+{
+	static char ring[16][48];
+	static unsigned int slot;
+	char *b = ring[slot++ % 16];
+
+	rp_fmt_num(b, 48, v);
+	return b;
+}
+
 /* A small pool of formatted cells, freed after each table row. */
 struct cells {
 	char *c[16];
@@ -93,11 +139,7 @@ static const char *cell_ns(struct cells *cs, double ns, bool lower_bound)
 
 static const char *cell_num(struct cells *cs, double v)
 {
-	if (!isfinite(v))
-		return cell(cs, "-");
-	if (v != 0 && fabs(v) < 10)
-		return cell(cs, "%.2f", v);
-	return cell(cs, "%.0f", v);
+	return cell(cs, "%s", num(v));
 }
 
 static void cells_free(struct cells *cs)
@@ -124,9 +166,9 @@ static const char *ci_text(struct cells *cs, const struct rs_ci *ci, const char 
 		snprintf(lo, sizeof(lo), "%+.1f", ci->lo);
 		snprintf(hi, sizeof(hi), "%+.1f%%", ci->hi);
 	} else {
-		snprintf(e, sizeof(e), "%.3g%s", ci->est, unit);
-		snprintf(lo, sizeof(lo), "%.3g", ci->lo);
-		snprintf(hi, sizeof(hi), "%.3g", ci->hi);
+		snprintf(e, sizeof(e), "%s%s", num(ci->est), unit);
+		snprintf(lo, sizeof(lo), "%s", num(ci->lo));
+		snprintf(hi, sizeof(hi), "%s", num(ci->hi));
 	}
 	if (!isfinite(ci->est))
 		return cell(cs, "-");
@@ -138,17 +180,38 @@ static const char *ci_text(struct cells *cs, const struct rs_ci *ci, const char 
 static const char *p_text(struct cells *cs, const struct rp_cmp *c)
 {
 	if (!c->have_mwu)
-		return cell(cs, "n too small");
-	return cell(cs, "%.3g%s", c->mwu.p, c->mwu.exact ? " (exact)" : "");
+		return cell(cs, "-");
+	return cell(cs, "%.3g%s / %.3g", c->mwu.p, c->mwu.exact ? " (exact)" : "", c->p_holm);
 }
 
 /* --- sections ---------------------------------------------------------- */
 
+/* "12 / 3 / 0 / 0" of one row and kernel, or why there are no contexts. */
+static const char *ctx_cell(struct cells *cs, const struct rp_ipi_case *ic,
+			    const struct rp_ipi_row *r, int s)
+{
+	if (!ic->nruns[s] || ic->source != RP_SRC_TRACE)
+		return "-";
+	if (!ic->nclassified[s])
+		return cell(cs, "%s", ic->unclassified_why[s] && !strncmp(ic->unclassified_why[s],
+									  "not recorded", 12) ?
+			    "not recorded" : "not classified");
+	if (!r->has_ctx[s])
+		return "0 / 0 / 0 / 0";
+	return cell(cs, "%s / %s / %s / %s%s", num(r->ctx[s][RP_CTX_USER]),
+		    num(r->ctx[s][RP_CTX_KERNEL]), num(r->ctx[s][RP_CTX_IDLE]),
+		    num(r->ctx[s][RP_CTX_UNKNOWN]),
+		    ic->nclassified[s] < ic->ntraced[s] ? " (classified runs only)" : "");
+}
+
 static void section_ipi(struct rp_doc *d, struct rp_analysis *a, const struct rp_options *o)
 {
 	rp_doc_heading(d, 2, "ipis", "IPIs reaching the isolated CPUs");
-	rp_doc_para(d, "Per callback: the IPIs sent to the isolated CPUs (%s) during the measurement, "
-		       "summed over CPUs and repetitions, and per isolated CPU per minute. Callbacks "
+	rp_doc_para(d, "Per callback: the IPIs sent to the isolated CPUs (%s) during the counting "
+		       "window, summed over CPUs and repetitions, per isolated CPU-second, and where "
+		       "they landed (what the CPU was running when the IPI arrived: user space / "
+		       "kernel / idle / unknown; ipi.json \"context\", \"not classified\" when the "
+		       "collector could not tell, \"not recorded\" for an older ipi.json). Callbacks "
 		       "marked * are the ones the series defers (do_sync_core, do_flush_tlb_all, "
 		       "do_kernel_range_flush). Counts come from the ipi collector (ipi.json: "
 		       "ipi_send_cpu / ipi_send_cpumask, CSDs matched to the IPIs they caused) when "
@@ -156,14 +219,17 @@ static void section_ipi(struct rp_doc *d, struct rp_analysis *a, const struct rp
 		    a->main->iso_str);
 	for (size_t i = 0; i < a->nipi; i++) {
 		struct rp_ipi_case *ic = &a->ipi[i];
-		const char *head[] = { "callback / interrupt", "baseline total", "baseline /CPU/min",
-				       "patched total", "patched /CPU/min", "change" };
+		const char *head[] = { "callback / interrupt", "baseline total", "baseline /CPU-s",
+				       "patched total", "patched /CPU-s", "change",
+				       "baseline user / kernel / idle / unknown",
+				       "patched user / kernel / idle / unknown" };
 		char cap[256];
 		struct cells cs = { 0 };
 
 		rp_doc_heading(d, 3, NULL, "Case %s", ic->case_name);
 		if (!ic->nruns[0] && !ic->nruns[1]) {
-			rp_doc_para(d, "No run of this case ended ok: no counts (Table %d lists the runs).",
+			rp_doc_para(d, "No usable run of this case (failed, or flagged and left out): "
+				       "no counts (Table %d lists the runs).",
 				    a->runs_table_no);
 			continue;
 		}
@@ -173,18 +239,21 @@ static void section_ipi(struct rp_doc *d, struct rp_analysis *a, const struct rp
 				       "deltas, which cannot tell callbacks apart.",
 				    ic->ntraced[0], ic->nruns[0], ic->ntraced[1], ic->nruns[1]);
 		snprintf(cap, sizeof(cap), "Table %d: IPIs to the isolated CPUs, case %s (%s; %s %zu "
-			 "runs, %.1f CPU-min; %s %zu runs, %.1f CPU-min)", ic->table_no, ic->case_name,
+			 "runs, %s CPU-s; %s %zu runs, %s CPU-s)", ic->table_no, ic->case_name,
 			 ic->source == RP_SRC_TRACE ? "ipi.json" : "/proc/interrupts", side_names[0],
-			 ic->nruns[0], ic->cpu_min[0], side_names[1], ic->nruns[1], ic->cpu_min[1]);
+			 ic->nruns[0], num(ic->cpu_s[0]), side_names[1], ic->nruns[1],
+			 num(ic->cpu_s[1]));
 		head[1] = cell(&cs, "%s total", side_names[0]);
-		head[2] = cell(&cs, "%s /CPU/min", side_names[0]);
+		head[2] = cell(&cs, "%s /CPU-s", side_names[0]);
 		head[3] = cell(&cs, "%s total", side_names[1]);
-		head[4] = cell(&cs, "%s /CPU/min", side_names[1]);
-		rp_doc_table(d, cap, 6, head);
+		head[4] = cell(&cs, "%s /CPU-s", side_names[1]);
+		head[6] = cell(&cs, "%s user / kernel / idle / unknown", side_names[0]);
+		head[7] = cell(&cs, "%s user / kernel / idle / unknown", side_names[1]);
+		rp_doc_table(d, cap, 8, head);
 		cells_free(&cs);
 		for (size_t k = 0; k < ic->nrows; k++) {
 			const struct rp_ipi_row *r = &ic->rows[k];
-			const char *row[6];
+			const char *row[8];
 
 			row[0] = cell(&cs, "%s%s%s", r->name, r->deferrable ? " *" : "",
 				      !strcmp(r->name, "(null)") ? " (no callback: reschedule)" : "");
@@ -198,11 +267,24 @@ static void section_ipi(struct rp_doc *d, struct rp_analysis *a, const struct rp
 				row[5] = cell(&cs, "new");
 			else
 				row[5] = "-";
+			for (int s = 0; s < 2; s++)
+				row[6 + s] = ctx_cell(&cs, ic, r, s);
 			rp_doc_row(d, row);
 			cells_free(&cs);
 		}
 		{
-			const char *row[6];
+			const char *row[8];
+			struct rp_ipi_row sum = { .name = NULL };
+
+			for (size_t k = 0; k < ic->nrows; k++) {
+				if (!ic->rows[k].deferrable)
+					continue;
+				for (int s = 0; s < 2; s++) {
+					sum.has_ctx[s] |= ic->rows[k].has_ctx[s];
+					for (int c = 0; c < RP_CTX_N; c++)
+						sum.ctx[s][c] += ic->rows[k].ctx[s][c];
+				}
+			}
 
 			row[0] = ic->source == RP_SRC_TRACE ? "deferrable (*) together" : "CAL + TLB";
 			row[1] = ic->nruns[0] ? cell_num(&cs, ic->deferrable[0]) : "-";
@@ -212,6 +294,9 @@ static void section_ipi(struct rp_doc *d, struct rp_analysis *a, const struct rp
 			row[5] = ic->nruns[0] && ic->nruns[1] && ic->deferrable_rate[0] > 0 ?
 				 cell(&cs, "%+.0f%%",
 				      (ic->deferrable_rate[1] / ic->deferrable_rate[0] - 1) * 100) : "-";
+			for (int s = 0; s < 2; s++)
+				row[6 + s] = ic->source == RP_SRC_TRACE ?
+					     ctx_cell(&cs, ic, &sum, s) : "-";
 			rp_doc_row(d, row);
 			cells_free(&cs);
 		}
@@ -220,9 +305,9 @@ static void section_ipi(struct rp_doc *d, struct rp_analysis *a, const struct rp
 			if (ic->nct) {
 				for (size_t k = 0; k < ic->nct; k++)
 					rp_doc_item(d, "Deferred by the series on %s (ct_work_defer), work "
-						       "type %s: %.0f, run on kernel entry (ct_work_run): %.0f",
-						    side_names[1], ic->ct[k].type, ic->ct[k].deferred,
-						    ic->ct[k].run);
+						       "%s: %s, run on kernel entry (ct_work_run): %s",
+						    side_names[1], rp_ct_work_name(ic->ct[k].type),
+						    num(ic->ct[k].deferred), num(ic->ct[k].run));
 				rp_doc_list_end(d);
 			} else {
 				rp_doc_para(d, "Deferred by the series: %s",
@@ -238,37 +323,47 @@ static void section_ipi(struct rp_doc *d, struct rp_analysis *a, const struct rp
 
 			if (!ic->nruns[s])
 				continue;
-			snprintf(sent, sizeof(sent), isnan(ic->sent[s]) ? "-" : "%.0f", ic->sent[s]);
-			snprintf(recv, sizeof(recv), isnan(ic->received[s]) ? "-" : "%.0f",
-				 ic->received[s]);
-			snprintf(cal, sizeof(cal), isnan(ic->cal[s]) ? "-" : "%.0f", ic->cal[s]);
+			rp_fmt_num(sent, sizeof(sent), ic->sent[s]);
+			rp_fmt_num(recv, sizeof(recv), ic->received[s]);
+			rp_fmt_num(cal, sizeof(cal), ic->cal[s]);
 			if (ic->source == RP_SRC_TRACE) {
 				const char *agree = "cannot be compared";
+				char extra[128] = "";
 
 				if (isfinite(ic->received[s]) && isfinite(ic->cal[s])) {
 					double hi = fmax(ic->received[s], ic->cal[s]);
 
 					agree = hi == 0 || fabs(ic->received[s] - ic->cal[s]) <= 0.1 * hi + 2 ?
-						"agree (within 10%)" :
-						"differ by more than 10% (the /proc/interrupts snapshots "
-						"bracket the whole run, the trace only the measurement)";
+						"agree" :
+						ic->cal[s] > ic->received[s] ?
+						"CAL is larger: the /proc/interrupts snapshots bracket the "
+						"whole run, the trace only its window" :
+						"differ by more than 10%: look at the lost events";
 				}
-				rp_doc_item(d, "Cross-check %s: IPIs sent to the isolated CPUs (trace) %s, "
-					       "call-function IPIs received there (irq_vectors) %s, CAL in "
-					       "/proc/interrupts %s: receiver side and CAL %s; lost events "
-					       "%.0f, runs not trustworthy %zu.", side_names[s], sent, recv,
-					    cal, agree, isnan(ic->lost[s]) ? 0 : ic->lost[s],
-					    ic->untrusted[s]);
+				if (ic->lost[s] > 0 || ic->untrusted[s])
+					snprintf(extra, sizeof(extra), "; lost events %s, runs not "
+						 "trustworthy %zu", num(ic->lost[s]), ic->untrusted[s]);
+				rp_doc_item(d, "Cross-check %s: received call-function IPIs (trace) %s, "
+					       "CAL in /proc/interrupts %s: %s (IPIs sent to the isolated "
+					       "CPUs, trace: %s%s).", side_names[s], recv, cal, agree, sent,
+					    extra);
 			} else {
 				rp_doc_item(d, "Cross-check %s: CAL in /proc/interrupts %s; no trace to "
 					       "compare with (ipi.json not collected).", side_names[s], cal);
 			}
 		}
 		rp_doc_list_end(d);
+		if (ic->source == RP_SRC_TRACE && ic->nclassified[0] + ic->nclassified[1])
+			rp_doc_para(d, "Time the isolated CPUs spent in each context inside the "
+				       "windows (CPU-seconds, user / kernel / idle / unknown): %s %s / "
+				       "%s / %s / %s; %s %s / %s / %s / %s.", side_names[0],
+				    num(ic->ctx_time[0][0]), num(ic->ctx_time[0][1]),
+				    num(ic->ctx_time[0][2]), num(ic->ctx_time[0][3]), side_names[1],
+				    num(ic->ctx_time[1][0]), num(ic->ctx_time[1][1]),
+				    num(ic->ctx_time[1][2]), num(ic->ctx_time[1][3]));
 		if (ic->plot)
-			rp_doc_image(d, ic->plot, "Figure %d: IPIs per isolated CPU per "
-							   "minute, case %s", ic->plot_no,
-							   ic->case_name);
+			rp_doc_image(d, ic->plot, "Figure %d: IPIs per isolated CPU-second, "
+							   "case %s", ic->plot_no, ic->case_name);
 	}
 	(void)o;
 }
@@ -329,7 +424,7 @@ static void section_stacks(struct rp_doc *d, struct rp_analysis *a)
 {
 	if (!a->nstk)
 		return;
-	rp_doc_heading(d, 2, "stacks", "Who sends the IPIs that remain: sender stacks");
+	rp_doc_heading(d, 2, "stacks", "Appendix: who sends the IPIs that remain (sender stacks)");
 	rp_doc_para(d, "For every IPI to an isolated CPU during the measurement, the kernel stack of "
 		       "the sender, recorded by the kernel (a stacktrace trigger on ipi_send_cpu and "
 		       "ipi_send_cpumask, filtered on the isolated CPUs; collector ipi-stacks), "
@@ -408,9 +503,16 @@ static void section_stacks(struct rp_doc *d, struct rp_analysis *a)
 					       "measurement.", side_names[s]);
 				continue;
 			}
-			rp_doc_para(d, "%s, top sender stacks per callback:", side_names[s]);
+			{
+				char *sum = rp_printf("%s, case %s: top sender stacks per callback",
+						      side_names[s], sc->case_name);
+
+				rp_doc_details(d, sum);
+				free(sum);
+			}
 			t = stacks_text(sc, s);
 			rp_doc_pre(d, t);
+			rp_doc_details_end(d);
 			free(t);
 		}
 	}
@@ -421,26 +523,27 @@ static void good_table(struct rp_doc *d, struct rp_analysis *a, struct rp_good_c
 {
 	const char *tool = ib_lat_tool_name(g->tool);
 	const char *head[] = { "kernel", "cpu", "samples", "min", "max", "mean", "median",
-			       "mode", "stddev", "p90", "p99", "p99.9", "p99.99", "lost/s" };
+			       "mode", "stddev", "p90", "p99", "p99.9", "p99.99", "lost/s",
+			       "> 10 us /s", "> 100 us /s", "> 1 ms /s" };
 	char cap[256];
 	struct cells cs = { 0 };
 
 	rp_doc_heading(d, 3, NULL, "Case %s", g->case_name);
 	if (!g->nruns[0] && !g->nruns[1]) {
-		rp_doc_para(d, "No run of this case that ended ok has %s.json for either "
-			       "kernel: nothing to show (Table %d lists the runs and why they "
-			       "failed).", tool, a->runs_table_no);
+		rp_doc_para(d, "No usable run of this case (ok and not flagged) has %s.json "
+			       "for either kernel: nothing to show (Table %d lists the runs, "
+			       "the top of the report the flagged ones).", tool, a->runs_table_no);
 		return;
 	}
 	snprintf(cap, sizeof(cap), "Table %d: %s, case %s (%s: %zu runs, %s: %zu runs)",
 		 g->table_no, tool, g->case_name, side_names[0], g->nruns[0], side_names[1],
 		 g->nruns[1]);
-	rp_doc_table(d, cap, 14, head);
+	rp_doc_table(d, cap, 17, head);
 	for (int s = 0; s < 2; s++) {
 		for (size_t c = 0; c < g->ncpus[s]; c++) {
 			const struct rp_good_cpu *gc = &g->cpus[s][c];
 			const struct ib_hist_stats *st = &gc->st;
-			const char *row[14];
+			const char *row[17];
 			double lost = NAN;
 
 			if (!gc->ok)
@@ -461,7 +564,10 @@ static void good_table(struct rp_doc *d, struct rp_analysis *a, struct rp_good_c
 			row[11] = cell_ns(&cs, st->p999.value, st->p999.in_overflow);
 			row[12] = cell_ns(&cs, st->p9999.value, st->p9999.in_overflow);
 			row[13] = gc->cpu < 0 && isfinite(lost) ?
-				  cell(&cs, "%s (median of runs)", cell_ns(&cs, lost, false)) : "";
+				  cell(&cs, "%s%s (median of runs)", g->stolen_low[s] ? ">=" : "",
+				       cell_ns(&cs, lost, false)) : "";
+			for (int k = 0; k < 3; k++)
+				row[14 + k] = gc->cpu < 0 ? cell_num(&cs, g->gt_rate[s][k]) : "";
 			rp_doc_row(d, row);
 			cells_free(&cs);
 		}
@@ -490,11 +596,19 @@ static void section_good(struct rp_doc *d, struct rp_analysis *a)
 		rp_doc_para(d, "Not measured: the campaign has no oslat case.");
 		return;
 	}
-	rp_doc_para(d, "rteval's statistics from oslat's histograms (bucket upper edges; see "
-		       "lib/hist.h for the rules), every repetition merged, per isolated CPU and for "
-		       "all of them together. \"lost/s\" is the time per second spent in gaps longer "
-		       "than the p99 bucket (at bucket midpoints): what interruptions took from the "
-		       "measuring thread.");
+	rp_doc_para(d, "rteval's statistics from oslat's histograms of the true gaps (rt-tests "
+		       ">= 2.5 labels each bucket one unit above the gaps it holds; the report moves "
+		       "the counts back, so 2.4 and 2.6 read alike: lib/latency.h), every run "
+		       "merged, per isolated CPU and for all of them together; values are bucket "
+		       "upper edges, \">=\" marks one among the overflows. The mean is exact: the "
+		       "loop's gaps add up to its duration, so mean = duration / samples (oslat's "
+		       "own \"avg\" comes from bucket labels). \"> 10 us /s\" and the next two "
+		       "columns count the interruptions longer than 10 us, 100 us and 1 ms per "
+		       "isolated CPU-second: unlike p99.99 they do not depend on how many samples a "
+		       "loop took (\"-\" when the histogram ends below the threshold and holds "
+		       "overflows). \"lost/s\" is the time per CPU-second spent in gaps longer "
+		       "than 10 us (bucket midpoints, overflows at the last edge: \">=\" when there "
+		       "are overflows, since oslat's JSON does not record their sum).");
 	for (size_t i = 0; i < a->ngood; i++)
 		if (a->good[i].tool == IB_LAT_OSLAT)
 			good_table(d, a, &a->good[i]);
@@ -520,9 +634,14 @@ static void section_timer(struct rp_doc *d, struct rp_analysis *a)
 			good_table(d, a, &a->good[i]);
 }
 
-static const char *rate_name(struct cells *cs, uint64_t target)
+/* Bad-case rates by what the runs achieved (per CPU, median over runs), the target after. */
+static const char *rate_label(struct cells *cs, const struct rp_bad_rate *br)
 {
-	return target ? cell(cs, "%llu/s", (unsigned long long)target) : "max";
+	double ach = isfinite(br->achieved_med[1]) ? br->achieved_med[1] : br->achieved_med[0];
+
+	if (!br->target)
+		return cell(cs, "%s/s (as fast as possible)", num(ach));
+	return cell(cs, "%s/s (target %s/s)", num(ach), num((double)br->target));
 }
 
 static void breakeven_text(struct rp_doc *d, const struct rp_bad_case *b)
@@ -592,17 +711,19 @@ static void section_bad(struct rp_doc *d, struct rp_analysis *a, const struct rp
 	}
 	for (size_t i = 0; i < a->nbad; i++) {
 		struct rp_bad_case *b = &a->bad[i];
-		const char *head[] = { "rate", "achieved (b/p)", "baseline per entry",
-				       "patched per entry", "overhead", "p (MWU)", "n (b/p)" };
+		const char *head[] = { "rate achieved per CPU (target)", "achieved (b/p)",
+				       "baseline per entry", "patched per entry", "overhead",
+				       "p (MWU)", "runs (b/p)" };
 		char cap[256];
 		struct cells cs = { 0 };
 
 		rp_doc_heading(d, 3, NULL, "Case %s%s%s%s", b->case_name, b->kind ? " (" : "",
 			       b->kind ? b->kind : "", b->kind ? ")" : "");
 		if (!b->nrates) {
-			rp_doc_para(d, "No run of this case that ended ok has entry.json for either "
-				       "kernel: nothing to show (Table %d lists the runs and why they "
-				       "failed).", a->runs_table_no);
+			rp_doc_para(d, "No usable run of this case (ok and not flagged) has "
+				       "entry.json for either kernel: nothing to show (Table %d "
+				       "lists the runs, the top of the report the flagged ones).",
+				    a->runs_table_no);
 			continue;
 		}
 		snprintf(cap, sizeof(cap), "Table %d: cost per kernel entry, case %s", b->table_no,
@@ -615,13 +736,16 @@ static void section_bad(struct rp_doc *d, struct rp_analysis *a, const struct rp
 			const struct rp_bad_rate *br = &b->rates[k];
 			const char *row[7];
 
-			row[0] = rate_name(&cs, br->target);
-			row[1] = cell(&cs, "%.0f / %.0f", br->achieved_med[0], br->achieved_med[1]);
+			row[0] = rate_label(&cs, br);
+			row[1] = cell(&cs, "%s / %s", num(br->achieved_med[0]),
+				      num(br->achieved_med[1]));
 			row[2] = ci_text(&cs, &br->ci[0], "ns");
 			row[3] = ci_text(&cs, &br->ci[1], "ns");
 			row[4] = ci_text(&cs, &br->pct, "%");
-			row[5] = br->have_mwu ? cell(&cs, "%.3g%s", br->mwu.p,
-						     br->mwu.exact ? " (exact)" : "") : "n too small";
+			row[5] = !br->have_mwu ? "-" :
+				 br->mwu.min_p >= o->alpha ?
+				 cell(&cs, "not evaluable at n = %zu / %zu", br->n[0], br->n[1]) :
+				 cell(&cs, "%.3g%s", br->mwu.p, br->mwu.exact ? " (exact)" : "");
 			row[6] = cell(&cs, "%zu / %zu", br->n[0], br->n[1]);
 			rp_doc_row(d, row);
 			cells_free(&cs);
@@ -649,25 +773,30 @@ static void section_bad(struct rp_doc *d, struct rp_analysis *a, const struct rp
 static void section_real(struct rp_doc *d, struct rp_analysis *a, const struct rp_options *o)
 {
 	const char *head[] = { "metric", "baseline median [CI]", "patched median [CI]",
-			       "difference [CI]", "U", "p", "n (b/p)", "result", "see" };
+			       "difference [CI]", "U", "p / Holm p", "runs (b/p)", "result", "see" };
 	struct cells cs = { 0 };
 	char cap[256];
 
 	rp_doc_heading(d, 2, "real", "Is it real? Repetitions compared");
-	rp_doc_para(d, "Each run and isolated CPU gives one value per metric; the two kernels' "
-		       "values are compared with the two-sided Mann-Whitney U test (exact p without "
-		       "ties when a sample has at most 8 values, else the normal approximation with "
-		       "tie correction), at alpha = %g. Medians and the difference of medians carry "
-		       "%.0f%% percentile-bootstrap intervals (%u resamples, seed %lu; none below %d "
-		       "values). With n values per kernel the smallest possible p is 2/C(2n, n): "
-		       "0.1 for n = 3, 0.029 for n = 4, 0.0022 for n = 6.", o->alpha, o->level * 100,
-		    o->nboot, o->seed, RS_BOOT_MIN_N);
+	rp_doc_para(d, "The run (one boot) is the unit: each run gives one value per metric, its "
+		       "isolated CPUs aggregated (counts summed over CPU-seconds, histograms "
+		       "merged), never one value per CPU. The two kernels' runs are compared with "
+		       "the two-sided Mann-Whitney U test, its p exact (the permutation "
+		       "distribution of the mid-rank sum, right with ties) up to %d runs in all; "
+		       "p-values are Holm-adjusted over the comparisons of each table (one case), "
+		       "and a result is significant when the adjusted p < %g. With n runs per "
+		       "kernel the smallest possible p is 2/C(2n, n): 1/3 for n = 2, 0.1 for n = 3, "
+		       "0.029 for n = 4, 0.0022 for n = 6; when that times the number of tests of "
+		       "the table is not below alpha the row says \"not evaluable at n = ...\". "
+		       "Medians and the difference of medians carry %.0f%% percentile-bootstrap "
+		       "intervals (%u resamples, seed %lu; none below %d runs).", RS_EXACT_MAX_N,
+		    o->alpha, o->level * 100, o->nboot, o->seed, RS_BOOT_MIN_N);
 	if (!a->ncmp) {
 		rp_doc_para(d, "Nothing to compare: no metric has values for both kernels.");
 		return;
 	}
-	snprintf(cap, sizeof(cap), "Table %d: run-by-run comparison (lower is better everywhere)",
-		 a->cmp_table_no);
+	snprintf(cap, sizeof(cap), "Table %d: run-by-run comparison (one value per run; lower is "
+		 "better everywhere)", a->cmp_table_no);
 	head[1] = cell(&cs, "%s median [CI]", side_names[0]);
 	head[2] = cell(&cs, "%s median [CI]", side_names[1]);
 	rp_doc_table(d, cap, 9, head);
@@ -683,10 +812,11 @@ static void section_real(struct rp_doc *d, struct rp_analysis *a, const struct r
 		row[4] = c->have_mwu ? cell(&cs, "%.1f", c->mwu.u1) : "-";
 		row[5] = p_text(&cs, c);
 		row[6] = cell(&cs, "%zu / %zu", c->n[0], c->n[1]);
-		row[7] = !c->have_mwu ? "too few values" :
+		row[7] = !c->have_mwu ? "no runs to compare" :
+			 !c->evaluable ? cell(&cs, "not evaluable at n = %zu / %zu", c->n[0],
+					      c->n[1]) :
 			 c->verdict < 0 ? "patched better" :
 			 c->verdict > 0 ? "patched worse" :
-			 c->mwu.min_p >= o->alpha ? "no significant difference (n too small to show one)" :
 			 "no significant difference";
 		row[8] = cell(&cs, "Table %d", c->ref_table);
 		rp_doc_row(d, row);
@@ -900,8 +1030,17 @@ static const struct rp_cmp *find_cmp(const struct rp_analysis *a, const char *wh
 
 static const char *cmp_word(const struct rp_cmp *c)
 {
+	static char buf[4][96];
+	static unsigned int slot;
+
 	if (!c || !c->have_mwu)
 		return "too few runs to test";
+	if (!c->evaluable) {
+		char *b = buf[slot++ % 4];
+
+		snprintf(b, 96, "not evaluable at n = %zu / %zu runs", c->n[0], c->n[1]);
+		return b;
+	}
 	if (c->verdict < 0)
 		return "significantly lower on the patched kernel";
 	if (c->verdict > 0)
@@ -951,9 +1090,9 @@ static char *stacks_summary(const struct rp_analysis *a, const char *case_name, 
 			if (!cb->n)
 				continue;
 			stack_origin(cb->st[0].frames, origin, sizeof(origin));
-			t = rp_printf("%s%s%s mostly from %s (%.0f of %.0f sends)", txt, txt[0] ? ", " : "",
-				      cb->callback, origin, cb->st[0].count,
-				      isfinite(cb->sends) ? cb->sends : cb->total);
+			t = rp_printf("%s%s%s mostly from %s (%s of %s sends)", txt, txt[0] ? ", " : "",
+				      cb->callback, origin, num(cb->st[0].count),
+				      num(isfinite(cb->sends) ? cb->sends : cb->total));
 			free(txt);
 			txt = t;
 		}
@@ -978,33 +1117,33 @@ static void q_ipis(struct rp_doc *d, struct rp_analysis *a)
 
 			if (!(r->total[1] > 0) || ic->source != RP_SRC_TRACE)
 				continue;
-			t = rp_printf("%s%s%s %.3g/CPU/min", remain, shown ? ", " : "", r->name,
-				      r->rate[1]);
+			t = rp_printf("%s%s%s %s per CPU-second", remain, shown ? ", " : "", r->name,
+				      num(r->rate[1]));
 			free(remain);
 			remain = t;
 			shown++;
 		}
 		if (ic->source == RP_SRC_TRACE)
 			t = rp_printf("%s In %s the deferrable IPIs (do_sync_core, do_flush_tlb_all, "
-				      "do_kernel_range_flush) went from %.3g to %.3g per isolated "
-				      "CPU per minute (%.0f to %.0f in all)%s; still reaching the "
+				      "do_kernel_range_flush) went from %s to %s per isolated "
+				      "CPU-second (%s to %s in all)%s; still reaching the "
 				      "isolated CPUs on %s: %s (Table %d).", txt, ic->case_name,
-				      ic->deferrable_rate[0], ic->deferrable_rate[1], ic->deferrable[0],
-				      ic->deferrable[1],
+				      num(ic->deferrable_rate[0]), num(ic->deferrable_rate[1]),
+				      num(ic->deferrable[0]), num(ic->deferrable[1]),
 				      ic->nct ? ", and the series' tracepoints counted the deferrals" : "",
 				      side_names[1], remain[0] ? remain : "nothing", ic->table_no);
 		else
 			t = rp_printf("%s In %s, without the IPI collector, only /proc/interrupts "
-				      "is known: CAL+TLB went from %.3g to %.3g per isolated CPU per "
-				      "minute, which cannot say which callbacks remain (Table %d).", txt,
-				      ic->case_name, ic->deferrable_rate[0], ic->deferrable_rate[1],
-				      ic->table_no);
+				      "is known: CAL+TLB went from %s to %s per isolated CPU-second, "
+				      "which cannot say which callbacks remain (Table %d).", txt,
+				      ic->case_name, num(ic->deferrable_rate[0]),
+				      num(ic->deferrable_rate[1]), ic->table_no);
 		free(txt);
 		free(remain);
 		txt = t;
 		remain = stacks_summary(a, ic->case_name, 1);
 		if (remain[0]) {
-			t = rp_printf("%s Their senders on %s: %s (section \"Who sends the IPIs that "
+			t = rp_printf("%s Their senders on %s: %s (appendix \"Who sends the IPIs that "
 				      "remain\").", txt, side_names[1], remain);
 			free(txt);
 			txt = t;
@@ -1023,8 +1162,8 @@ static void q_good(struct rp_doc *d, struct rp_analysis *a)
 	for (size_t i = 0; i < a->ngood; i++) {
 		const struct rp_good_case *g = &a->good[i];
 		const struct rp_good_cpu *all[2] = { NULL, NULL };
-		char *w, *t, m0[32], m1[32], p0[32], p1[32], fig[32];
-		const struct rp_cmp *cmax, *cp99;
+		char *w, *t, m0[32], m1[32], fig[32];
+		const struct rp_cmp *cmax, *c10;
 
 		if (g->tool != IB_LAT_OSLAT)
 			continue;
@@ -1035,20 +1174,22 @@ static void q_good(struct rp_doc *d, struct rp_analysis *a)
 			continue;
 		rp_fmt_ns(m0, sizeof(m0), all[0]->st.max);
 		rp_fmt_ns(m1, sizeof(m1), all[1]->st.max);
-		rp_fmt_ns(p0, sizeof(p0), all[0]->st.p9999.value);
-		rp_fmt_ns(p1, sizeof(p1), all[1]->st.p9999.value);
 		w = rp_printf("%s: oslat max", g->case_name);
 		cmax = find_cmp(a, w);
 		free(w);
-		w = rp_printf("%s: oslat p99", g->case_name);
-		cp99 = find_cmp(a, w);
+		w = rp_printf("%s: oslat gaps > 10 us per CPU-second", g->case_name);
+		c10 = find_cmp(a, w);
 		free(w);
 		snprintf(fig, sizeof(fig), g->plot ? ", Figure %d" : "", g->plot_no);
-		t = rp_printf("%s In %s the worst latency went from %s to %s and p99.99 from %s to "
-			      "%s (all isolated CPUs, Table %d%s); run by run, max: %s, p99: %s "
-			      "(Table %d).", txt, g->case_name, m0, m1, p0, p1, g->table_no,
-			      fig, cmp_word(cmax),
-			      cmp_word(cp99), a->cmp_table_no);
+		t = rp_printf("%s In %s the loop was interrupted for more than 10 us %s vs %s times "
+			      "per isolated CPU-second, more than 100 us %s vs %s, more than 1 ms "
+			      "%s vs %s (%s vs %s), and the worst gap went from %s to %s (all "
+			      "isolated CPUs, Table %d%s); run by run, gaps > 10 us: %s, max: %s "
+			      "(Table %d).", txt, g->case_name, num(g->gt_rate[0][0]),
+			      num(g->gt_rate[1][0]), num(g->gt_rate[0][1]), num(g->gt_rate[1][1]),
+			      num(g->gt_rate[0][2]), num(g->gt_rate[1][2]), side_names[0],
+			      side_names[1], m0, m1, g->table_no, fig, cmp_word(c10),
+			      cmp_word(cmax), a->cmp_table_no);
 		free(txt);
 		txt = t;
 	}
@@ -1072,10 +1213,29 @@ static void q_bad(struct rp_doc *d, struct rp_analysis *a)
 			if (!isfinite(br->pct.est))
 				continue;
 			t = rp_printf("%s%s%s: %s", list, list[0] ? ", " : "",
-				      rate_name(&cs, br->target), ci_text(&cs, &br->pct, "%"));
+				      rate_label(&cs, br), ci_text(&cs, &br->pct, "%"));
 			cells_free(&cs);
 			free(list);
 			list = t;
+		}
+		if (!b->nruns[0] && !b->nruns[1]) {
+			t = rp_printf("%s In %s no run is usable (failed, or flagged and left out: "
+				      "see the top).", txt, b->case_name);
+			free(list);
+			free(txt);
+			txt = t;
+			continue;
+		}
+		if (a->main->tcg || a->base->tcg) {
+			t = rp_printf("%s In %s (%s) the cost per entry is emulated time under TCG, "
+				      "not comparable between kernels (Table %d shows it: %s). %s%s.",
+				      txt, b->case_name, b->kind ? b->kind : "?", b->table_no,
+				      list[0] ? list : "not measured for both kernels",
+				      "Break-even not computed: ", b->be.why);
+			free(list);
+			free(txt);
+			txt = t;
+			continue;
 		}
 		snprintf(fig, sizeof(fig), b->plot ? ", Figure %d" : "", b->plot_no);
 		snprintf(be, sizeof(be), "about %.0f entries/s", b->be.rate);
@@ -1103,7 +1263,7 @@ static void q_bad(struct rp_doc *d, struct rp_analysis *a)
 static void q_real(struct rp_doc *d, struct rp_analysis *a, const struct rp_options *o)
 {
 	size_t better = 0, worse = 0, tested = 0, weak = 0, minn = SIZE_MAX;
-	char more[256] = "";
+	char more[320] = "";
 
 	for (size_t i = 0; i < a->ncmp; i++) {
 		const struct rp_cmp *c = &a->cmp[i];
@@ -1113,27 +1273,299 @@ static void q_real(struct rp_doc *d, struct rp_analysis *a, const struct rp_opti
 		tested++;
 		better += c->verdict < 0;
 		worse += c->verdict > 0;
-		weak += c->mwu.min_p >= o->alpha;
+		weak += !c->evaluable;
 		if (c->mwu.n1 < minn)
 			minn = c->mwu.n1;
 		if (c->mwu.n2 < minn)
 			minn = c->mwu.n2;
 	}
 	if (!tested) {
-		rp_doc_para(d, "Is the difference real or noise? Not testable: the kernels need at "
-			       "least 2 values each (repetitions x isolated CPUs) per metric (Table %d).",
-			    a->cmp_table_no);
+		rp_doc_para(d, "Is the difference real or noise? Not testable: no metric has runs on "
+			       "both kernels (Table %d).", a->cmp_table_no);
 		return;
 	}
 	if (weak)
-		snprintf(more, sizeof(more), " %zu of them have too few values to ever reach p < %g "
-			 "(smallest sample %zu): more repetitions are needed before \"no significant "
-			 "difference\" means anything.", weak, o->alpha, minn);
-	rp_doc_para(d, "Is the difference real or noise? Of %zu metrics compared run by run "
-		       "(Mann-Whitney U, alpha %g, Table %d), %zu are significantly better and %zu "
-		       "significantly worse on the patched kernel; for the other %zu there is no "
-		       "significant difference.%s", tested, o->alpha, a->cmp_table_no, better, worse,
-		    tested - better - worse, more);
+		snprintf(more, sizeof(more), " %zu of them are not evaluable at n = %zu runs: even "
+			 "the most extreme outcome could not reach a Holm-adjusted p below %g, so "
+			 "\"no significant difference\" there means nothing; more repetitions are "
+			 "needed.", weak, minn, o->alpha);
+	rp_doc_para(d, "Is the difference real or noise? Of %zu metrics compared run by run (the "
+		       "run is the unit; exact Mann-Whitney U, Holm-adjusted per table, alpha %g, "
+		       "Table %d), %zu are significantly better and %zu significantly worse on the "
+		       "patched kernel; for the other %zu there is no significant difference.%s",
+		    tested, o->alpha, a->cmp_table_no, better, worse, tested - better - worse, more);
+}
+
+/* --- the answers: one table first ---------------------------------------- */
+
+/* "0.52 [0.10, 0.94] (3 runs)" of a mean over runs. */
+static const char *mean_cell(struct cells *cs, const struct rs_ci *ci, size_t n)
+{
+	if (!n || !isfinite(ci->est))
+		return cell(cs, "-");
+	if (!ci->ok)
+		return cell(cs, "%s (%zu run%s, no interval)", num(ci->est), n, n == 1 ? "" : "s");
+	return cell(cs, "%s [%s, %s] (%zu runs)", num(ci->est), num(ci->lo < 0 ? 0 : ci->lo),
+		    num(ci->hi), n);
+}
+
+static const char *change_cell(struct cells *cs, double b, double p)
+{
+	if (!isfinite(b) || !isfinite(p))
+		return "-";
+	if (b > 0)
+		return cell(cs, "%+.0f%%", (p / b - 1) * 100);
+	return p > 0 ? "new" : "none on either";
+}
+
+/* The entry rate a headline cost is shown at: "max" when measured, else the highest. */
+static const struct rp_bad_rate *headline_rate(const struct rp_bad_case *b)
+{
+	const struct rp_bad_rate *best = NULL;
+
+	for (size_t k = 0; k < b->nrates; k++) {
+		const struct rp_bad_rate *br = &b->rates[k];
+
+		if (!br->n[0] && !br->n[1])
+			continue;
+		if (!best || !br->target || (best->target && br->target > best->target))
+			best = br;
+	}
+	return best;
+}
+
+static void section_answers(struct rp_doc *d, struct rp_analysis *a, const struct rp_options *o)
+{
+	const char *head[] = { "question", "case", "baseline", "patched", "change" };
+	bool tcg = a->main->tcg || a->base->tcg;
+	struct cells cs = { 0 };
+	char cap[256];
+
+	rp_doc_heading(d, 2, "answers", "The answers");
+	head[2] = side_names[0];
+	head[3] = side_names[1];
+	snprintf(cap, sizeof(cap), "Table 0: what the series does, per kernel (mean over runs with "
+		 "a %.0f%% t interval across runs; the run is the unit)", o->level * 100);
+	rp_doc_table(d, cap, 5, head);
+	for (size_t i = 0; i < a->nipi; i++) {
+		const struct rp_ipi_case *ic = &a->ipi[i];
+		const char *row[5];
+
+		if (!ic->nruns[0] && !ic->nruns[1])
+			continue;
+		row[0] = "deferrable IPIs that interrupted user space, per isolated CPU-second in "
+			 "user space";
+		row[1] = ic->case_name;
+		for (int s = 0; s < 2; s++) {
+			if (ic->source != RP_SRC_TRACE)
+				row[2 + s] = "not recorded (no ipi.json)";
+			else if (ic->nuser[s])
+				row[2 + s] = mean_cell(&cs, &ic->user_ci[s], ic->nuser[s]);
+			else
+				row[2 + s] = cell(&cs, "%s; all contexts: %s per isolated CPU-second",
+						  ic->unclassified_why[s] ? ic->unclassified_why[s] :
+						  "not classified", num(ic->deferrable_rate[s]));
+		}
+		row[4] = ic->nuser[0] && ic->nuser[1] ?
+			 change_cell(&cs, ic->user_ci[0].est, ic->user_ci[1].est) : "-";
+		rp_doc_row(d, row);
+		cells_free(&cs);
+	}
+	for (size_t i = 0; i < a->nbad; i++) {
+		const struct rp_bad_case *b = &a->bad[i];
+		const struct rp_bad_rate *br = headline_rate(b);
+		const char *row[5];
+
+		if (!br) {
+			row[0] = "cost per kernel entry";
+			row[1] = b->case_name;
+			row[2] = row[3] = tcg ? "emulated, not comparable" :
+					  "no usable run (failed or flagged, see the top)";
+			row[4] = "-";
+			rp_doc_row(d, row);
+			continue;
+		}
+		row[0] = br->target ?
+			 cell(&cs, "cost per kernel entry (%s), at %s entries/s per CPU achieved "
+			      "(target %llu/s)", b->kind ? b->kind : "?",
+			      num(br->achieved_med[1]), (unsigned long long)br->target) :
+			 cell(&cs, "cost per kernel entry (%s), as fast as possible (%s/s achieved)",
+			      b->kind ? b->kind : "?", num(br->achieved_med[1]));
+		row[1] = b->case_name;
+		/*
+		 * >>> The instruction-count mode plugs in here (the lead, at the merge). <<<
+		 * report/instr.c exports
+		 *   int rp_instr_cost_per_entry(a, side, &mean, &lo, &hi)
+		 * (0 when that side has icount runs). For each side s, when it returns
+		 * 0, replace "emulated, not comparable" below with
+		 *   cell(&cs, "%s [%s, %s] instructions (icount, smallest to largest run)",
+		 *        num(mean), num(lo), num(hi))
+		 * and row[4] with the change of the means: exact counts, comparable
+		 * under TCG. Without icount runs TCG stays "emulated, not comparable".
+		 */
+		for (int s = 0; s < 2; s++)
+			row[2 + s] = tcg ? "emulated, not comparable" :
+				     !br->n[s] ? "-" :
+				     cell(&cs, "%s (median of %zu runs, ns)",
+					  ci_text(&cs, &br->ci[s], "ns"), br->n[s]);
+		row[4] = tcg ? "-" : ci_text(&cs, &br->pct, "%");
+		rp_doc_row(d, row);
+		cells_free(&cs);
+	}
+	rp_doc_table_end(d);
+	rp_doc_para(d, "An IPI \"interrupted user space\" when the isolated CPU was running user "
+		       "space as it arrived (ipi.json \"context\", from kernel events on the isolated "
+		       "CPUs); the divisor is the time the isolated CPUs spent in user space inside "
+		       "the counting window (guest time, from when every measurement thread runs its "
+		       "loop to when the first one stops). Deferrable: do_sync_core, "
+		       "do_flush_tlb_all, do_kernel_range_flush. The cost per entry is the median "
+		       "over runs of each run's median (its isolated CPUs' histograms merged)%s. The "
+		       "evidence follows.", tcg ? "; under TCG it is emulated time and is not shown" :
+		       ", in ns, with a percentile-bootstrap interval");
+}
+
+/* Tools that exited 3 in runs nobody flagged: said, not excluded. */
+static void note_exit3(struct rp_doc *d, struct rp_analysis *a)
+{
+	const struct rp_campaign *camps[2] = { a->base, a->main };
+	bool any = false;
+
+	for (int k = 0; k < 2; k++) {
+		if (k == 1 && camps[1] == camps[0])
+			break;
+		for (size_t i = 0; i < camps[k]->nruns; i++) {
+			const struct rp_run *r = &camps[k]->runs[i];
+
+			if (!r->ok || !r->exit3 || r->nflags)
+				continue;
+			if (!any)
+				rp_doc_para(d, "Tools that exited 3 (results untrustworthy by their own "
+					       "measure) in runs the runner did not flag, so they stay in "
+					       "the statistics; provokers exit 3 when they fall short of "
+					       "their target (their storm-*.json \"errors\" say by how "
+					       "much; \"The same work\" shows what they did):");
+			any = true;
+			rp_doc_item(d, "%s: %s", r->slug, r->exit3);
+		}
+	}
+	rp_doc_list_end(d);
+}
+
+/* Runs a tool or the runner flagged, and failed ones, listed before anything else. */
+static void warn_flagged(struct rp_doc *d, struct rp_analysis *a)
+{
+	const struct rp_campaign *camps[2] = { a->base, a->main };
+
+	if (!a->runs_flagged)
+		return;
+	rp_doc_warn(d, "%zu run%s flagged %s results as untrustworthy or warned (job-record.json, "
+		       "run.json); %s:", a->runs_flagged, a->runs_flagged == 1 ? "" : "s",
+		    a->runs_flagged == 1 ? "its" : "their",
+		    a->flagged_included ?
+		    "they are INCLUDED in the statistics (campaign file: report.include_flagged_runs)" :
+		    "they are left out of every statistic (report.include_flagged_runs: true in the "
+		    "campaign file keeps them)");
+	for (int k = 0; k < 2; k++) {
+		if (k == 1 && camps[1] == camps[0])
+			break;
+		for (size_t i = 0; i < camps[k]->nruns; i++) {
+			const struct rp_run *r = &camps[k]->runs[i];
+			char *t;
+
+			if (!r->ok || !r->nflags)
+				continue;
+			t = rp_strdup("");
+			for (size_t j = 0; j < r->nflags; j++) {
+				char *n = rp_printf("%s%s%s", t, j ? "; " : "", r->flags[j]);
+
+				free(t);
+				t = n;
+			}
+			rp_doc_item(d, "%s: %s", r->slug, t);
+			free(t);
+		}
+	}
+	rp_doc_list_end(d);
+}
+
+/* Differ by more than 5 %: the two kernels did not get the same work. */
+static bool differ5(double x, double y)
+{
+	return isfinite(x) && isfinite(y) && fmax(x, y) > 0 && fabs(x - y) > 0.05 * fmax(x, y);
+}
+
+static void section_same_work(struct rp_doc *d, struct rp_analysis *a)
+{
+	const char *head[] = { "case", "window b / p (guest s)", "how", "operations b / p",
+			       "achieved op/s b / p", "deferrable IPIs per operation b / p",
+			       "deferrable IPIs per CPU-second b / p" };
+	struct cells cs = { 0 };
+	char cap[256];
+	size_t warn = 0;
+
+	rp_doc_heading(d, 2, "work", "The same work on both kernels");
+	snprintf(cap, sizeof(cap), "Counting windows and provoking operations per case (b = %s, "
+		 "p = %s; medians over runs)", side_names[0], side_names[1]);
+	rp_doc_table(d, cap, 7, head);
+	for (size_t i = 0; i < a->nipi; i++) {
+		const struct rp_ipi_case *ic = &a->ipi[i];
+		const char *row[7];
+		double per_op[2];
+
+		if (!ic->nruns[0] && !ic->nruns[1])
+			continue;
+		for (int s = 0; s < 2; s++)
+			per_op[s] = ic->ops_total[s] > 0 && ic->source == RP_SRC_TRACE ?
+				    ic->deferrable[s] / ic->ops_total[s] : NAN;
+		row[0] = ic->case_name;
+		row[1] = cell(&cs, "%s / %s%s", num(ic->window_s[0]), num(ic->window_s[1]),
+			      differ5(ic->window_s[0], ic->window_s[1]) ? " (differ > 5%)" : "");
+		row[2] = cell(&cs, "%s / %s", ic->window_how[0] ? ic->window_how[0] : "-",
+			      ic->window_how[1] ? ic->window_how[1] : "-");
+		if (!ic->nops[0] && !ic->nops[1])
+			row[3] = "no provoker";
+		else
+			row[3] = cell(&cs, "%s / %s%s%s", num(ic->ops[0]), num(ic->ops[1]),
+				      ic->ops_in_window[0] && ic->ops_in_window[1] ? " in the window" :
+				      " (whole run: in-window count not recorded)",
+				      differ5(ic->ops[0], ic->ops[1]) ? " (differ > 5%)" : "");
+		row[4] = ic->nops[0] || ic->nops[1] ?
+			 cell(&cs, "%s / %s", num(ic->achieved[0]), num(ic->achieved[1])) : "-";
+		row[5] = ic->nops[0] || ic->nops[1] ?
+			 cell(&cs, "%s / %s", num(per_op[0]), num(per_op[1])) : "-";
+		row[6] = cell(&cs, "%s / %s%s", num(ic->deferrable_rate[0]), num(ic->deferrable_rate[1]),
+			      ic->source == RP_SRC_TRACE ? "" : " (CAL + TLB, /proc/interrupts)");
+		warn += differ5(ic->window_s[0], ic->window_s[1]) || differ5(ic->ops[0], ic->ops[1]);
+		rp_doc_row(d, row);
+		cells_free(&cs);
+	}
+	rp_doc_table_end(d);
+	for (size_t i = 0; i < a->nipi; i++) {
+		const struct rp_ipi_case *ic = &a->ipi[i];
+
+		if (differ5(ic->window_s[0], ic->window_s[1]))
+			rp_doc_warn(d, "Case %s: the counting windows differ by more than 5%% (%s s "
+				       "vs %s s of guest time, runs from %s to %s s and %s to %s s): "
+				       "per-second figures of the two kernels cover different work.",
+				    ic->case_name, num(ic->window_s[0]), num(ic->window_s[1]),
+				    num(ic->window_min[0]), num(ic->window_max[0]),
+				    num(ic->window_min[1]), num(ic->window_max[1]));
+		if (differ5(ic->ops[0], ic->ops[1]))
+			rp_doc_warn(d, "Case %s: the provokers did %s operations per run on %s and %s "
+				       "on %s (more than 5%% apart): compare IPIs per operation, not "
+				       "totals.", ic->case_name, num(ic->ops[0]), side_names[0],
+				    num(ic->ops[1]), side_names[1]);
+	}
+	if (!warn)
+		rp_doc_para(d, "Windows and operations of the two kernels agree within 5 %% in every "
+			       "case that has them.");
+	rp_doc_para(d, "The window is ipi.json's counting window in guest time (\"steady-state\": "
+		       "from when every measurement thread on the isolated CPUs runs its loop in user "
+		       "space to when the first one stops; \"collector\": the collector's own start "
+		       "and stop; \"not recorded\": an older ipi.json, its duration_s). Operations "
+		       "are the provokers' (storm-*.json operations_in_window, else operations, else "
+		       "ops), summed over the provokers of a run; achieved op/s is their "
+		       "achieved_rate summed.");
 }
 
 /* --- main -------------------------------------------------------------- */
@@ -1273,6 +1705,8 @@ static int write_report(struct rp_analysis *a, const struct rp_options *o, const
 		rp_doc_warn(d, "%zu of %zu runs did not end ok; Table %d says why. Their data is left "
 			       "out of every comparison.", a->runs_failed, a->runs_total,
 			    a->runs_table_no);
+	warn_flagged(d, a);
+	note_exit3(d, a);
 	if (!kernel_known(a->side[1].camp, a->side[1].kernel) ||
 	    !kernel_known(a->side[0].camp, a->side[0].kernel) ||
 	    !strcmp(a->side[0].kernel, a->side[1].kernel))
@@ -1287,13 +1721,14 @@ static int write_report(struct rp_analysis *a, const struct rp_options *o, const
 		    v->nerrors ? "error (see Verdict)" : !v->any_gates ? "none defined" :
 		    pass ? "all passed" : "FAILED (see Verdict)");
 
+	section_answers(d, a, o);
 	rp_doc_heading(d, 2, "questions", "The reviewers' questions");
 	q_ipis(d, a);
 	q_good(d, a);
 	q_bad(d, a);
 	q_real(d, a, o);
+	section_same_work(d, a);
 	section_ipi(d, a, o);
-	section_stacks(d, a);
 	section_good(d, a);
 	section_timer(d, a);
 	section_bad(d, a, o);
@@ -1301,6 +1736,7 @@ static int write_report(struct rp_analysis *a, const struct rp_options *o, const
 	section_runs(d, a);
 	section_provenance(d, a, o);
 	section_verdict(d, a, v);
+	section_stacks(d, a);
 	return rp_doc_close(d);
 }
 

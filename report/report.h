@@ -37,6 +37,20 @@ struct rp_run {
 	char *cmdline, *release;	/* from job-record.json .guest; NULL when absent */
 	struct ib_cpuset iso;		/* the run's isolated CPUs */
 	bool ok;			/* status "ok" */
+	/*
+	 * What the run itself flagged: job-record.json "warnings" (a tool that
+	 * exited 3, results untrustworthy), run.json "warnings". A flagged run
+	 * stays out of the statistics unless the campaign file's
+	 * report.include_flagged_runs says otherwise.
+	 */
+	char **flags;
+	size_t nflags;
+	bool used;			/* ok, and not flagged (or flagged runs included) */
+	char *exit3;			/* tools that exited 3 without a runner warning ("storm-bpf") */
+	/* out/storm-*.json, each as loaded (NULL entries never). */
+	struct json_object **storms;
+	char **storm_names;		/* "storm-bpf" */
+	size_t nstorms;
 	/* Each file: loaded, or NULL with the reason in *_err (NULL = file absent). */
 	struct ib_lat_file *oslat, *entry, *cyclic;
 	char *oslat_err, *entry_err, *cyclic_err;
@@ -60,6 +74,7 @@ struct rp_campaign {
 	double duration_s, warmup_s;
 	int reps;
 	bool tcg;			/* any host or run says the guests ran under TCG */
+	bool include_flagged;		/* campaign.json report.include_flagged_runs */
 	struct rp_run *runs;
 	size_t nruns;
 };
@@ -92,11 +107,15 @@ enum rp_ipi_source {
 	RP_SRC_PROCIRQ,		/* /proc/interrupts deltas */
 };
 
+enum rp_ctx { RP_CTX_USER, RP_CTX_KERNEL, RP_CTX_IDLE, RP_CTX_UNKNOWN, RP_CTX_N };
+
 struct rp_ipi_row {
 	char *name;
 	bool deferrable;	/* a callback the series defers */
 	double total[2];	/* summed over runs and isolated CPUs */
-	double rate[2];		/* per isolated CPU per minute */
+	double rate[2];		/* per isolated CPU-second */
+	double ctx[2][RP_CTX_N];	/* per context, summed (only runs that classified) */
+	bool has_ctx[2];
 };
 
 struct rp_ct_row {
@@ -120,20 +139,49 @@ struct rp_ipi_case {
 	double lost[2];
 	size_t untrusted[2];
 	double deferrable[2];		/* total of the deferrable callbacks (or CAL+TLB) */
-	double deferrable_rate[2];	/* per CPU per minute */
-	double *unit_rate[2];		/* deferrable per CPU per minute, one per run and CPU */
+	double deferrable_rate[2];	/* per isolated CPU-second */
+	double *unit_rate[2];		/* the same, one value per run (the run is the unit) */
 	size_t nunit[2];
+	double cpu_s[2];		/* isolated CPU-seconds covered (window x CPUs) */
+	/*
+	 * Where the deferrable IPIs landed (ipi.json schema 2 "context"): per run,
+	 * those that interrupted user space per isolated CPU-second in user space.
+	 */
+	double *user_rate[2];
+	size_t nuser[2];
+	struct rs_ci user_ci[2], rate_ci[2];	/* mean over runs, t interval */
+	size_t nclassified[2];		/* runs whose ipi.json classified the context */
+	char *unclassified_why[2];	/* per kernel: one reason a run gave, or "not recorded" */
+	double ctx_time[2][4];		/* isolated CPU-seconds in user/kernel/idle/unknown */
+	/* The window (guest time) and the provokers' operations, per kernel. */
+	double window_s[2];		/* median over runs */
+	double window_min[2], window_max[2];
+	char *window_how[2];		/* "steady-state", "collector", or NULL: not recorded */
+	double ops[2];			/* operations per run, median; NAN: not recorded */
+	bool ops_in_window[2];		/* every run said operations_in_window */
+	double ops_total[2];		/* summed over runs, for IPIs per operation */
+	double achieved[2];		/* achieved operations per second, median over runs */
+	double target_ops[2];		/* operations_target, median; NAN unknown */
+	size_t nops[2];
+	double *ops_run[2], *ach_run[2], *tgt_run[2];	/* per run, for the medians */
+	size_t ntarget[2];
 	int table_no, plot_no;
 	char *plot;			/* PNG file name or NULL */
 };
 
-/* Statistics compared run by run in the good case, one value per run and CPU. */
+/*
+ * Statistics compared run by run in the good case, one value per run (its
+ * isolated CPUs merged). Interruptions are counted above fixed thresholds
+ * per isolated CPU-second, which does not depend on how many samples a
+ * loop took (unlike p99.99).
+ */
 enum rp_good_metric {
 	RP_GM_P50,
-	RP_GM_P99,
-	RP_GM_P9999,
 	RP_GM_MAX,
-	RP_GM_STOLEN,	/* time above the first bucket, ns per second */
+	RP_GM_GT10US,	/* gaps > 10 us per isolated CPU-second */
+	RP_GM_GT100US,
+	RP_GM_GT1MS,
+	RP_GM_STOLEN,	/* time in gaps > 10 us, ns per CPU-second (overflows at the edge) */
 	RP_GM_N,
 };
 
@@ -142,6 +190,8 @@ struct rp_good_cpu {
 	bool ok;
 	struct ib_hist_stats st;	/* in ns */
 	uint64_t overflow;
+	double exact_mean_ns;	/* duration / samples (oslat), NAN otherwise */
+	uint64_t residual_ns;	/* label excess left in the values (ns mode) */
 };
 
 struct rp_good_case {
@@ -154,13 +204,15 @@ struct rp_good_case {
 	double *unit[2][RP_GM_N];
 	size_t nunit[2];
 	char *version[2];		/* rt-tests version */
+	double gt_rate[2][3];		/* gaps > 10 us, 100 us, 1 ms per CPU-second, all runs */
+	bool stolen_low[2];		/* overflows: lost time is a lower bound */
 	int table_no, plot_no;
 	char *plot;
 };
 
 struct rp_bad_rate {
 	uint64_t target;		/* 0 = as fast as possible */
-	double *cost[2];		/* median ns per entry, one per run and CPU */
+	double *cost[2];		/* median ns per entry, one per run (its CPUs merged) */
 	double *achieved[2];
 	size_t n[2];
 	struct rs_ci ci[2];		/* median of cost[] with its interval */
@@ -209,6 +261,9 @@ struct rp_cmp {
 	struct rs_mwu mwu;
 	bool have_mwu;
 	bool lower_is_better;
+	double p_holm;		/* Holm-adjusted over the comparisons of the same table */
+	size_t family;		/* how many comparisons that table has */
+	bool evaluable;		/* p_holm can fall below alpha at these n */
 	int verdict;		/* -1 patched better, 0 no significant difference, 1 worse */
 };
 
@@ -261,6 +316,8 @@ struct rp_analysis {
 	struct rp_cmp *cmp;
 	size_t ncmp;
 	size_t runs_total, runs_failed;
+	size_t runs_flagged;		/* ok but flagged by a tool or the runner */
+	bool flagged_included;
 	double ipi_cost_est_ns;		/* from the good case, NAN when not possible */
 	char ipi_cost_why[512];
 	int cmp_table_no, runs_table_no;
@@ -302,6 +359,9 @@ void rp_doc_table_end(struct rp_doc *d);
 void rp_doc_image(struct rp_doc *d, const char *file, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void rp_doc_pre(struct rp_doc *d, const char *text);
+/* A block the HTML folds (<details>); Markdown shows @summary in bold. */
+void rp_doc_details(struct rp_doc *d, const char *summary);
+void rp_doc_details_end(struct rp_doc *d);
 
 /* Plots (plot.c): 0 on success, -1 when gnuplot failed (message in @err). */
 int rp_plot_available(void);
@@ -319,6 +379,8 @@ struct rp_gate_result {
 	double limit;
 	const char *op;		/* "<=" or ">=" */
 	bool pass;
+	bool evaluable;		/* false: the value could not be measured or tested */
+	bool allowed;		/* not evaluable, and the gate said allow_not_evaluable */
 	char *detail;
 };
 
@@ -343,12 +405,17 @@ void rp_verdict_free(struct rp_verdict *v);
 void rp_gates_help(FILE *f);
 const char *rp_gates_names(void);
 
+/* Work types of the series' ct_work tracepoints by name ("0x1" -> "sync_core"). */
+const char *rp_ct_work_name(const char *type);
+
 /* Small helpers shared by the writers. */
 char *rp_strdup(const char *s);
 char *rp_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* rp_printf() with a va_list; both exit when out of memory. */
 char *rp_vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 void rp_fmt_ns(char *buf, size_t len, double ns);
+/* A number for people: 7,780 / 854 / 0.42 / 0.0031, never 7.78e+03. */
+void rp_fmt_num(char *buf, size_t len, double v);
 const char *rp_side_name(const struct rp_analysis *a, int s);
 
 #endif

@@ -15,8 +15,6 @@
 
 #include "stats.h"
 
-#define EXACT_MAX_SMALL	8	/* like SciPy: exact p when one sample has <= 8 values */
-#define EXACT_MAX_TOTAL	400	/* keeps the recurrence table small */
 
 struct ranked {
 	double v;
@@ -42,39 +40,56 @@ double rs_mwu_min_p(size_t n1, size_t n2)
 }
 
 /*
- * P(U_small <= u) for the sample of size m among N values without ties,
- * where U_small = (rank sum of the small sample) - m (m + 1) / 2: count the
- * m-subsets of the ranks 1..N by their sum (a knapsack recurrence).
+ * The exact permutation distribution of the rank sum of the first sample,
+ * ties given their mid-ranks: every way to choose which @m of the @n pooled
+ * values belong to the first sample is equally likely under the null
+ * hypothesis. Doubled mid-ranks are whole numbers, so a knapsack recurrence
+ * over (values chosen, doubled rank sum) counts the choices; the two-sided
+ * p is the share of choices whose rank sum lies at least as far from its
+ * mean as the observed one. Counts are doubles: only their ratio matters.
  */
-static double exact_cdf(size_t m, size_t N, double u)
+static double exact_perm_p(const double *rank2, size_t n, size_t m, long obs2)
 {
-	size_t maxsum = m * N, cols = maxsum + 1;
-	double *dp = calloc((m + 1) * cols, sizeof(*dp)), total = 0, below = 0;
-	double lim = u + (double)(m * (m + 1)) / 2.0;
+	size_t maxsum = 0, cols;
+	double *dp, total = 0, far = 0;
+	long sum2 = 0, dev;
 
+	for (size_t i = 0; i < n; i++) {
+		maxsum += (size_t)rank2[i];
+		sum2 += (long)rank2[i];
+	}
+	cols = maxsum + 1;
+	dp = calloc((m + 1) * cols, sizeof(*dp));
 	if (!dp)
 		return NAN;
 	dp[0] = 1;
-	for (size_t r = 1; r <= N; r++) {
-		for (size_t j = (r < m ? r : m); j >= 1; j--) {
-			for (size_t s = maxsum; s >= r; s--)
-				dp[j * cols + s] += dp[(j - 1) * cols + s - r];
-		}
+	for (size_t r = 0; r < n; r++) {
+		size_t w = (size_t)rank2[r];
+
+		for (size_t j = (r + 1 < m ? r + 1 : m); j >= 1; j--)
+			for (size_t s = maxsum; s >= w; s--)
+				dp[j * cols + s] += dp[(j - 1) * cols + s - w];
 	}
+	/* |s - m sum / n| >= |obs - m sum / n|, multiplied by n to stay whole. */
+	dev = labs(obs2 * (long)n - (long)m * sum2);
 	for (size_t s = 0; s <= maxsum; s++) {
-		total += dp[m * cols + s];
-		if ((double)s <= lim + 1e-9)
-			below += dp[m * cols + s];
+		double c = dp[m * cols + s];
+
+		if (!c)
+			continue;
+		total += c;
+		if (labs((long)s * (long)n - (long)m * sum2) >= dev)
+			far += c;
 	}
 	free(dp);
-	return below / total;
+	return far / total;
 }
 
 int rs_mwu(const double *x, size_t nx, const double *y, size_t ny, struct rs_mwu *out)
 {
 	size_t n = nx + ny, i, j;
 	struct ranked *all;
-	double r1 = 0, tie_sum = 0, mean, var, umax, umin;
+	double r1 = 0, tie_sum = 0, mean, var, umax, *rank2;
 
 	if (!nx || !ny) {
 		errno = EINVAL;
@@ -95,6 +110,12 @@ int rs_mwu(const double *x, size_t nx, const double *y, size_t ny, struct rs_mwu
 		}
 	}
 	qsort(all, n, sizeof(*all), cmp_ranked);
+	rank2 = malloc(n * sizeof(*rank2));
+	if (!rank2) {
+		free(all);
+		errno = ENOMEM;
+		return -1;
+	}
 	memset(out, 0, sizeof(*out));
 	/* Mid-ranks for ties; t^3 - t per tie group for the variance. */
 	for (i = 0; i < n; i = j) {
@@ -104,9 +125,11 @@ int rs_mwu(const double *x, size_t nx, const double *y, size_t ny, struct rs_mwu
 			;
 		t = (double)(j - i);
 		rank = ((double)i + 1 + (double)j) / 2.0;
-		for (size_t k = i; k < j; k++)
+		for (size_t k = i; k < j; k++) {
+			rank2[k] = 2 * rank;
 			if (!all[k].group)
 				r1 += rank;
+		}
 		if (t > 1) {
 			tie_sum += t * t * t - t;
 			out->ties = true;
@@ -119,20 +142,19 @@ int rs_mwu(const double *x, size_t nx, const double *y, size_t ny, struct rs_mwu
 	out->u2 = (double)(nx * ny) - out->u1;
 	out->min_p = rs_mwu_min_p(nx, ny);
 	umax = fmax(out->u1, out->u2);
-	umin = fmin(out->u1, out->u2);
 	mean = (double)(nx * ny) / 2.0;
 
-	if (!out->ties && (nx <= EXACT_MAX_SMALL || ny <= EXACT_MAX_SMALL) &&
-	    n <= EXACT_MAX_TOTAL) {
-		/* The U distribution is symmetric: P(U >= umax) = P(U <= umin). */
-		double cdf = exact_cdf(nx < ny ? nx : ny, n, umin);
+	if (n <= RS_EXACT_MAX_N) {
+		double p = exact_perm_p(rank2, n, nx, lround(2 * r1));
 
-		if (!isnan(cdf)) {
+		if (!isnan(p)) {
+			free(rank2);
 			out->exact = true;
-			out->p = fmin(1.0, 2.0 * cdf);
+			out->p = fmin(1.0, p);
 			return 0;
 		}
 	}
+	free(rank2);
 	var = (double)(nx * ny) / 12.0 *
 	      (((double)n + 1) - (n > 1 ? tie_sum / ((double)n * (double)(n - 1)) : 0));
 	if (var <= 0) {
@@ -294,4 +316,66 @@ int rs_boot_ci2(const double *x, size_t nx, const double *y, size_t ny, enum rs_
 	free(boot);
 	gsl_rng_free(rng);
 	return 0;
+}
+
+struct p_index {
+	double p;
+	size_t i;
+};
+
+static int cmp_p_index(const void *a, const void *b)
+{
+	double x = ((const struct p_index *)a)->p, y = ((const struct p_index *)b)->p;
+
+	return x < y ? -1 : x > y;
+}
+
+int rs_holm(const double *p, size_t n, double *adj)
+{
+	struct p_index *s = malloc((n ? n : 1) * sizeof(*s));
+	size_t m = 0;
+	double run = 0;
+
+	if (!s) {
+		errno = ENOMEM;
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!isnan(p[i]))
+			s[m++] = (struct p_index){ p[i], i };
+	qsort(s, m, sizeof(*s), cmp_p_index);
+	for (size_t i = 0; i < n; i++)
+		if (isnan(p[i]))
+			adj[i] = NAN;
+	for (size_t k = 0; k < m; k++) {
+		double v = fmin(1.0, (double)(m - k) * s[k].p);
+
+		run = fmax(run, v);
+		adj[s[k].i] = run;
+	}
+	free(s);
+	return 0;
+}
+
+void rs_mean_ci(const double *x, size_t n, double level, struct rs_ci *out)
+{
+	double mean = 0, ss = 0, half;
+
+	out->ok = false;
+	out->est = out->lo = out->hi = NAN;
+	if (!n)
+		return;
+	for (size_t i = 0; i < n; i++)
+		mean += x[i];
+	mean /= (double)n;
+	out->est = out->lo = out->hi = mean;
+	if (n < 2 || !(level > 0 && level < 1))
+		return;
+	for (size_t i = 0; i < n; i++)
+		ss += (x[i] - mean) * (x[i] - mean);
+	half = gsl_cdf_tdist_Pinv(1 - (1 - level) / 2, (double)(n - 1)) * sqrt(ss / (double)(n - 1)) /
+	       sqrt((double)n);
+	out->lo = mean - half;
+	out->hi = mean + half;
+	out->ok = true;
 }

@@ -20,7 +20,8 @@
  * @u2:      n1 * n2 - u1
  * @z:       standardised statistic (normal method; 0 for exact)
  * @p:       two-sided p-value
- * @exact:   p is from the exact null distribution (no ties, min(n1, n2) <= 8)
+ * @exact:   p is from the exact permutation distribution (n1 + n2 <= RS_EXACT_MAX_N,
+ *           ties or not)
  * @ties:    the pooled sample has ties
  * @min_p:   the smallest two-sided p these sample sizes can give at all
  *           (2 / C(n1 + n2, n1)): with 3 and 3 values it is 0.1, so no
@@ -32,18 +33,24 @@ struct rs_mwu {
 	bool exact, ties;
 };
 
+/* Up to this many pooled values the p-value is exact (the recurrence table stays small). */
+#define RS_EXACT_MAX_N 80
+
 /**
- * rs_mwu() - two-sided Mann-Whitney U test of @x against @y.
+ * rs_mwu() - two-sided Mann-Whitney U (Wilcoxon rank-sum) test of @x against @y.
  * @x:   first sample (not changed)
  * @nx:  its size, >= 1
  * @y:   second sample
  * @ny:  its size, >= 1
  * @out: the result
  *
- * Exact p (Mann & Whitney's recurrence for the number of arrangements with a
- * given U) when there are no ties and min(nx, ny) <= 8, like SciPy's "auto";
- * otherwise the normal approximation with the tie correction of the
- * variance, n1 n2 / 12 * ((n + 1) - sum(t^3 - t) / (n (n - 1))), and a
+ * Ties get mid-ranks. With nx + ny <= RS_EXACT_MAX_N the p-value is exact:
+ * the share of the C(nx + ny, nx) ways to split the pooled values into the
+ * two samples whose rank sum lies at least as far from its mean as the
+ * observed one (the exact permutation test on mid-ranks, right with ties and
+ * at any small n; what coin::wilcox_test(distribution = "exact") gives).
+ * Larger samples use the normal approximation with the tie correction of
+ * the variance, n1 n2 / 12 * ((n + 1) - sum(t^3 - t) / (n (n - 1))), and a
  * continuity correction of 1/2.
  *
  * Return: 0, or -1 with errno = EINVAL (an empty sample, a NaN) or ENOMEM.
@@ -52,6 +59,30 @@ int rs_mwu(const double *x, size_t nx, const double *y, size_t ny, struct rs_mwu
 
 /** rs_mwu_min_p() - 2 / C(n1 + n2, n1), capped at 1. */
 double rs_mwu_min_p(size_t n1, size_t n2);
+
+/**
+ * rs_holm() - Holm's step-down adjustment of @n p-values (a family of tests).
+ * @p:   p-values; NaN ones are not tests and stay NaN
+ * @n:   how many
+ * @adj: the adjusted p-values, in the order of @p (may be @p itself)
+ *
+ * Sorted ascending, p_(i) becomes max over j <= i of min(1, (m - j + 1) p_(j)),
+ * m the number of non-NaN values: rejecting where adj < alpha keeps the
+ * family-wise error rate at alpha (Holm 1979).
+ *
+ * Return: 0, or -1 with errno = ENOMEM.
+ */
+int rs_holm(const double *p, size_t n, double *adj);
+
+/**
+ * rs_mean_ci() - mean of @x with a Student-t interval (the runs are the unit).
+ * @x:     sample
+ * @n:     size; with n < 2 @out->ok is false (no interval from one run)
+ * @level: e.g. 0.95
+ * @out:   est = mean, lo/hi = mean -/+ t(level, n - 1) * sd / sqrt(n)
+ */
+struct rs_ci;
+void rs_mean_ci(const double *x, size_t n, double level, struct rs_ci *out);
 
 /**
  * rs_quantile() - the @q quantile (0..1) of @x, GSL's linear interpolation

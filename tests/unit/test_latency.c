@@ -185,6 +185,127 @@ static void test_oslat26_default(void **state)
 	ib_lat_file_free(f);
 }
 
+/*
+ * The bucket-label correction against what the real files say about their
+ * true gaps. rt-tests 2.4 (oslat24-2cpu.json) and 2.6 (oslat26-2cpu.json)
+ * ran the same command on the same machine. Both print min 1 (µs), and
+ * their duration / samples (the exact mean gap: 2.009 s / 28825029 = 69.7 ns
+ * on 2.6 CPU 0, 2.001 s / 45266167 = 44.2 ns on 2.4) shows the loop's gaps
+ * are far below 1 µs. So the bulk lies in the bucket up to 1 µs on both
+ * versions: 2.4 labels it "1", 2.6 labels it "2"; after ib_lat_true_hist()
+ * both have their p50 at 1000 ns and the same bucket layout.
+ */
+static void test_oslat_true_gaps_24_26(void **state)
+{
+	struct ib_lat_file *f24 = load_ok(ib_lat_load, "oslat/oslat24-2cpu.json");
+	struct ib_lat_file *f26 = load_ok(ib_lat_load, "oslat/oslat26-2cpu.json");
+	struct ib_lat_file *fw = load_ok(ib_lat_load, "oslat/oslat26-b8-w2000.json");
+	struct ib_hist *t24, *t26, *tw;
+	uint64_t res, n;
+
+	(void)state;
+	/* The labels as printed: 2.6's p50 reads 2 µs. */
+	assert_float_equal(pct(f26->series[0].hist, 50).value, 2000, 0);
+	assert_float_equal(pct(f24->series[0].hist, 50).value, 1000, 0);
+	t24 = ib_lat_true_hist(f24, &f24->series[0], &res);
+	assert_non_null(t24);
+	assert_int_equal(res, 0);
+	t26 = ib_lat_true_hist(f26, &f26->series[0], &res);
+	assert_non_null(t26);
+	assert_int_equal(res, 0);
+	assert_float_equal(pct(t24, 50).value, 1000, 0);
+	assert_float_equal(pct(t26, 50).value, 1000, 0);
+	/* 2.6 lost its empty "1" bucket: 30 buckets of 1 µs, then the overflows. */
+	assert_int_equal(t26->nbuckets, 30);
+	assert_int_equal(t26->counts[0], f26->series[0].hist->counts[1]);
+	assert_int_equal(t26->overflow, f26->series[0].hist->overflow);
+	assert_int_equal(t26->samples, f26->series[0].hist->samples);
+	assert_true(t26->has_max && t26->max == 20078000);
+	/* Exact mean: duration / samples, far below oslat's label-based "avg". */
+	assert_float_equal(ib_lat_exact_mean_ns(&f26->series[0]), 2.009e9 / 28825029.0, 1e-6);
+	assert_true(ib_lat_exact_mean_ns(&f26->series[0]) < 100);
+	assert_float_equal(f26->series[0].tool_mean_ns, 2046.861, 1e-6);
+	/* Gaps from 10 µs on: buckets 10.. of the true layout plus the overflows. */
+	assert_int_equal(ib_hist_count_from(t26, 10000, &n), 0);
+	{
+		uint64_t want = t26->overflow;
+
+		for (size_t i = 10; i < t26->nbuckets; i++)
+			want += t26->counts[i];
+		assert_int_equal(n, want);
+		assert_true(n > 0);
+	}
+	/* 1 ms is beyond the last edge (30 µs) and the max (20 ms) is above it: unknown. */
+	assert_int_equal(ib_hist_count_from(t26, 1000000, &n), -1);
+	assert_int_equal(errno, ERANGE);
+	assert_int_equal(ib_hist_count_from(t26, 1500, &n), -1);
+	assert_int_equal(errno, EINVAL);
+	/* -W 2000 with 1 µs units: the excess is half a bucket, left as residual. */
+	tw = ib_lat_true_hist(fw, &fw->series[0], &res);
+	assert_non_null(tw);
+	assert_int_equal(res, 1000);
+	assert_int_equal(tw->nbuckets, fw->series[0].hist->nbuckets);
+	ib_hist_free(t24);
+	ib_hist_free(t26);
+	ib_hist_free(tw);
+	ib_lat_file_free(f24);
+	ib_lat_file_free(f26);
+	ib_lat_file_free(fw);
+}
+
+/*
+ * Real runs whose gaps are known: tests/data/oslat/burst.c, pinned to CPU 1
+ * at SCHED_FIFO 50, interrupted a SCHED_FIFO 1 oslat thread there 30 times,
+ * each time spinning for at least 300 µs (300.007 to 300.027 µs measured),
+ * 100 ms apart; RT throttling (sched_rt_runtime_us 950000 of 1000000) stops
+ * oslat once per second for ~50 ms: 3 overflows in 4 s (max 54.0 / 53.7 ms).
+ * oslat24-burst.json is rt-tests 2.4, oslat26-burst.json 2.6, same command.
+ * Both: exactly 30 gaps from 300 µs to the last bucket, 3 overflows.
+ */
+static void test_oslat_burst_known_gaps(void **state)
+{
+	static const char *const files[2] = { "oslat/oslat24-burst.json",
+					       "oslat/oslat26-burst.json" };
+	struct ib_hist *t[2];
+	struct ib_lat_file *f[2];
+	uint64_t res, n, noise[2] = { 0, 1 };
+
+	(void)state;
+	for (int v = 0; v < 2; v++) {
+		uint64_t in_range = 0;
+
+		f[v] = load_ok(ib_lat_load, files[v]);
+		t[v] = ib_lat_true_hist(f[v], &f[v]->series[0], &res);
+		assert_non_null(t[v]);
+		assert_int_equal(t[v]->overflow, 3);
+		for (size_t i = 300; i < t[v]->nbuckets; i++)
+			in_range += t[v]->counts[i];
+		assert_int_equal(in_range, 30);
+		/* Gaps > 100 us per the report: the 30 bursts and 3 throttles (2.6: +1 other). */
+		assert_int_equal(ib_hist_count_from(t[v], 100000, &n), 0);
+		assert_int_equal(n, 33 + noise[v]);
+		/* > 1 ms: only the throttles (1 ms is inside the 1023 / 1022 us histogram). */
+		assert_int_equal(ib_hist_count_from(t[v], 1000000, &n), 0);
+		assert_int_equal(n, 3);
+		/* No burst gap below the 300 us it spun. */
+		assert_int_equal(ib_hist_count_from(t[v], 300000, &n), 0);
+		assert_int_equal(n, 33);
+	}
+	/*
+	 * The bulk below 1 µs and the next bucket: 2.4 labels them "1" and "2",
+	 * 2.6 "2" and "3"; corrected, both have them in buckets 0 and 1 (405 and
+	 * 393 gaps of 1..2 µs), while 2.6's uncorrected bucket 1 holds the bulk.
+	 */
+	assert_true(t[0]->counts[0] > 100000000 && t[1]->counts[0] > 100000000);
+	assert_int_equal(t[0]->counts[1], 405);
+	assert_int_equal(t[1]->counts[1], 393);
+	assert_true(f[1]->series[0].hist->counts[1] > 100000000);
+	for (int v = 0; v < 2; v++) {
+		ib_hist_free(t[v]);
+		ib_lat_file_free(f[v]);
+	}
+}
+
 /* The bucket count comes from the command line however it was spelled. */
 static void test_oslat_cmdline_spellings(void **state)
 {
@@ -498,6 +619,8 @@ int main(void)
 		cmocka_unit_test(test_oslat26_w2000),
 		cmocka_unit_test(test_oslat26_ns_mode),
 		cmocka_unit_test(test_oslat26_default),
+		cmocka_unit_test(test_oslat_true_gaps_24_26),
+		cmocka_unit_test(test_oslat_burst_known_gaps),
 		cmocka_unit_test(test_oslat_cmdline_spellings),
 		cmocka_unit_test(test_oslat_errors),
 		cmocka_unit_test(test_cyclictest24),
