@@ -12,6 +12,7 @@
  * filled in, and the run matrix (kernel x case x repetition), each run with
  * the job spec its guest will read.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <json-c/json.h>
@@ -120,6 +121,35 @@ static const char *get_string(struct ctx *c, struct json_object *o, const char *
 		return def;
 	}
 	return json_object_get_string(v);
+}
+
+/*
+ * The one definition of a name (campaign, kernel, case): it becomes part of
+ * folder names, libvirt domain names, run ids and command lines, so it is a
+ * plain word: a letter or digit first, then letters, digits, '.', '_', '-',
+ * at most IB_NAME_MAX bytes. Nothing in it means anything to a shell, to XML
+ * or to a path ('..' cannot start one).
+ */
+#define IB_NAME_MAX 64
+#define IB_NAME_RULE "1..64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+
+static bool name_valid(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n < 1 || n > IB_NAME_MAX || !isalnum((unsigned char)s[0]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("._-", s[i]))
+			return false;
+	return true;
+}
+
+static void check_name(struct ctx *c, const char *field, const char *name, const char *example)
+{
+	if (!name_valid(name))
+		field_error(c, field, "'%s' is not a name: use %s (e.g. %s)", name ? name : "",
+			    IB_NAME_RULE, example);
 }
 
 static long get_int(struct ctx *c, struct json_object *o, const char *key, const char *field,
@@ -240,8 +270,7 @@ static struct json_object *check_kernels(struct ctx *c, struct json_object *root
 		r = json_object_new_object();
 		snprintf(f, sizeof(f), "%s.name", w);
 		name = get_string(c, k, "name", f, NULL);
-		if (!name || !*name || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != strlen(name))
-			field_error(c, f, "is required: letters, digits, '.', '_' or '-' (e.g. baseline)");
+		check_name(c, f, name, "baseline");
 		for (size_t j = 0; name && j < i; j++) {
 			const char *other = get_string(c, json_object_array_get_idx(v, j), "name", f, "");
 
@@ -403,8 +432,7 @@ static struct json_object *check_cases(struct ctx *c, struct json_object *root)
 			field_error(c, f, "unknown case '%s' (use one of: %s)", kind ? kind : "", kinds);
 		snprintf(f, sizeof(f), "%s.name", w);
 		name = get_string(c, k, "name", f, kind);
-		if (!name || !*name || strchr(name, '/') || strchr(name, ' '))
-			field_error(c, f, "must be a word without '/' or spaces");
+		check_name(c, f, name, "oslat-hackbench");
 		json_object_object_add(r, "name", json_object_new_string(name ? name : "?"));
 		json_object_object_add(r, "kind", json_object_new_string(kind ? kind : "?"));
 		snprintf(f, sizeof(f), "%s.noise", w);
@@ -523,11 +551,15 @@ static struct json_object *check_cases(struct ctx *c, struct json_object *root)
 				get_int(c, sub, "priority", f, 95, 1, 99)));
 			json_object_object_add(r, "cyclictest", o);
 		}
-		for (size_t j = 0; j < i; j++) {
-			const char *other = get_string(c, json_object_array_get_idx(v, j), "name", f, "");
+		/* Compare resolved names: an unnamed case is named after its kind. */
+		for (size_t j = 0; j < json_object_array_length(out); j++) {
+			const char *other = json_object_get_string(
+				get(json_object_array_get_idx(out, j), "name"));
 
 			if (name && !strcmp(other, name))
-				field_error(c, w, "case name '%s' is used by cases[%zu] too", name, j);
+				field_error(c, w, "case name '%s' is used by an earlier case too (a case "
+					    "without a name is named after its kind); give each case its own "
+					    "name", name);
 		}
 		json_object_array_add(out, r);
 	}
@@ -543,7 +575,7 @@ static struct json_object *resolve(struct ctx *c, struct json_object *root)
 	const char *name;
 	double duration, warmup, timeout;
 	long reps;
-	char buf[128];
+	char buf[2 * IB_NAME_MAX + 16];
 
 	if (!json_object_is_type(root, json_type_object)) {
 		field_error(c, "(top level)", "must be a mapping of name, kernels, guest, cases, ...");
@@ -551,8 +583,7 @@ static struct json_object *resolve(struct ctx *c, struct json_object *root)
 	}
 	check_keys(c, root, "", keys);
 	name = get_string(c, root, "name", "name", "campaign");
-	if (strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != strlen(name))
-		field_error(c, "name", "may only hold letters, digits, '.', '_' and '-'");
+	check_name(c, "name", name, "nightly");
 	json_object_object_add(out, "name", json_object_new_string(name));
 	json_object_object_add(out, "description", json_object_new_string(
 		get_string(c, root, "description", "description", "")));
@@ -590,6 +621,7 @@ static struct json_object *resolve(struct ctx *c, struct json_object *root)
 				const char *kn = json_object_get_string(get(k, "name"));
 				const char *cn = json_object_get_string(get(cs, "name"));
 
+				/* Names are at most IB_NAME_MAX bytes: ids are never cut. */
 				snprintf(buf, sizeof(buf), "%s/%s/rep%ld", kn, cn, rep);
 				json_object_object_add(run, "id", json_object_new_string(buf));
 				snprintf(buf, sizeof(buf), "%s-%s-rep%ld", kn, cn, rep);

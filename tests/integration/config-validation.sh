@@ -21,3 +21,30 @@ msg=$(scripts/campaign --results build/test-results tests/configs/bad/overlap.ym
 check "campaign stops on a bad file" test $rc = 2
 check "campaign names the field" grep -q "guest.isolated" <<<"$msg"
 check "campaign made no results folder for it" test -z "$(ls -d build/test-results/good-* 2>/dev/null)"
+
+# The campaign folder is named from the validated name, not the raw YAML
+# line: a comment or quotes around the name change nothing, and the
+# playbooks' variables come from a JSON file, not from -e "k=$v" words.
+rm -rf build/test-results/plan
+for f in name-comment name-quoted; do
+	out=$(scripts/campaign --only plan --results build/test-results/plan "tests/configs/$f.yml" 2>&1); rc=$?
+	d=$(sed -n 's/^campaign folder: //p' <<<"$out")
+	check "$f: --only plan succeeds" test "$rc" = 0
+	check "$f: the folder is results/nightly-<time>" \
+		sh -c "echo '$d' | grep -q -E '/build/test-results/plan/nightly-[0-9]{8}-[0-9]{6}\$'"
+	check "$f: ansible-vars.json holds campaign_dir exactly" \
+		test "$(jq -r .campaign_dir "$d/ansible-vars.json" 2>/dev/null)" = "$d"
+	rm -rf "$d"
+done
+check "nothing was made outside the results folder" \
+	test "$(ls -A build/test-results/plan)" = ""
+# Two unnamed cases of one kind would share run folders: refused above
+# (bad/unnamed-same-kind.yml); the longest names give ids in full.
+long=$(printf 'k%.0s' $(seq 64))
+sed -e "s/name: baseline/name: $long/" -e "s/name: oslat-hackbench/name: ${long//k/c}/" \
+	tests/configs/good.yml >build/test-results/long-names.yml
+out=$($tool resolve build/test-results/long-names.yml)
+check "64-byte names: run ids are not cut" \
+	test "$(echo "$out" | jq -r '.runs[1].id')" = "$long/${long//k/c}/rep2"
+check "64-byte names: every run id is distinct" \
+	test "$(echo "$out" | jq -r '.runs[].id' | sort -u | wc -l)" = 2
