@@ -72,3 +72,33 @@ pack plain
 check "unpack-run unpacks plain files and folders" \
 	scripts/unpack-run "$work/plain.tar.gz" "$work/dst-plain"
 check "  the job record is there" test "$(jq -r .status "$work/dst-plain/out/job-record.json")" = ok
+
+# Host tools read guest-written files without following links, without
+# waiting on FIFOs, plain files only (a real campaign folder, its result
+# files swapped for what a guest with passthrough 9p could make).
+c=$work/smoke-tcg
+cp -r tests/data/report/smoke-tcg "$c"
+b=$c/runs/baseline-oslat-hackbench-rep1/out p=$c/runs/patched-oslat-hackbench-rep1/out
+rm "$b/oslat.json" "$b/interrupts.before" "$p/oslat.json"
+mkfifo "$b/oslat.json"
+ln -s /dev/zero "$b/interrupts.before"
+ln -s ../../baseline-oslat-hackbench-rep1/out/oslat.json "$p/oslat.json"
+timeout 60 build/bin/isolbench-summary "$c" >"$work/summary.out" 2>&1
+check "isolbench-summary finishes with a FIFO and a link to /dev/zero in out/" test $? != 124
+timeout 60 build/bin/isolbench-report "$c" >"$work/report.out" 2>&1
+rc=$?
+check "isolbench-report finishes too (exit $rc)" test $rc != 124
+check_grep "  and its run table says the link is not read" 'oslat.json: is a symbolic link' "$c/report/report.md"
+check_grep "  nor the FIFO" 'oslat.json: not a plain file' "$c/report/report.md"
+# judge-run: a job record that is a link or a FIFO is not read.
+for kind in link fifo; do
+	r=$work/judge-$kind
+	cp -r tests/integration/files/judge/stale-int3 "$r"
+	rm -f "$r/out/job-record.json"; mkdir -p "$r/out"
+	if [ $kind = link ]; then ln -s /dev/zero "$r/out/job-record.json"; else mkfifo "$r/out/job-record.json"; fi
+	timeout 60 scripts/judge-run "$r" --accel tcg --host localhost --started 1 --ended 2 \
+		--killed no --timeout 300 --kernel-json /dev/null --emulator qemu >"$r.out" 2>&1
+	check "judge-run with a $kind as job record finishes" test $? = 0
+	check "  and says it was not read" \
+		test "$(jq '[.reasons[] | select(contains("not a plain file"))] | length' "$r/run.json")" = 1
+done
