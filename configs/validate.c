@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "cpulist.h"
+#include "jsonout.h"
 #include "parse.h"
 #include "yaml2json.h"
 
@@ -849,12 +850,38 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "resolve")) {
 		const char *s = json_object_to_json_string_ext(resolved,
 			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
-		FILE *f = out ? fopen(out, "w") : stdout;
+		char *tmp = NULL;
+		FILE *f = stdout;
+		struct stat st;
+		int bad;
 
-		if (!f || fprintf(f, "%s\n", s) < 0 || (out && fclose(f))) {
-			fprintf(stderr, "cannot write %s: %s\n", out ? out : "stdout", strerror(errno));
+		/* A file --out is written whole or not at all (a temporary file
+		 * renamed over it); a device or a pipe is written as it is. */
+		if (out && stat(out, &st) == 0 && !S_ISREG(st.st_mode)) {
+			if (!(f = fopen(out, "w"))) {
+				fprintf(stderr, "cannot write %s: %s\n", out, strerror(errno));
+				return 1;
+			}
+		} else if (out && (asprintf(&tmp, "%s.tmp.%d", out, (int)getpid()) < 0 ||
+				   !(f = fopen(tmp, "w")))) {
+			fprintf(stderr, "cannot write %s: %s\n", out, strerror(errno));
 			return 1;
 		}
+		bad = fprintf(f, "%s\n", s) < 0;
+		if (tmp)
+			bad |= ib_file_commit(f, tmp, out) < 0;
+		else if (out)
+			bad |= ib_file_finish(f) < 0;
+		else
+			bad |= fflush(f) != 0 || ferror(f);
+		if (bad) {
+			fprintf(stderr, "cannot write %s: %s\n", out ? out : "stdout", strerror(errno));
+			if (tmp)
+				unlink(tmp);
+			free(tmp);
+			return 1;
+		}
+		free(tmp);
 	} else {
 		printf("%s: ok (%zu runs)\n", c.file,
 		       json_object_array_length(json_object_object_get(resolved, "runs")));
