@@ -29,6 +29,7 @@
 #include "jsonout.h"
 #include "parse.h"
 #include "yaml2json.h"
+#include "../report/report.h"
 
 #define EXIT_BAD_CONFIG 2
 
@@ -310,9 +311,17 @@ static struct json_object *check_kernels(struct ctx *c, struct json_object *root
 					    "guest-kernel/fragments/ (e.g. [base, isolation, tracing, 9p]) or paths");
 			for (size_t j = 0; frags && json_object_is_type(frags, json_type_array) &&
 			     j < json_object_array_length(frags); j++) {
-				const char *fr = json_object_get_string(json_object_array_get_idx(frags, j));
+				struct json_object *fo = json_object_array_get_idx(frags, j);
+				const char *fr = json_object_get_string(fo);
 				char rel[PATH_MAX];
 
+				if (!fo || !json_object_is_type(fo, json_type_string) || !*fr) {
+					char ff[160];
+
+					snprintf(ff, sizeof(ff), "%s[%zu]", f, j);
+					field_error(c, ff, "must be a fragment name or path (a string)");
+					continue;
+				}
 				if (!strchr(fr, '/'))
 					snprintf(rel, sizeof(rel), "guest-kernel/fragments/%s.config", fr);
 				else
@@ -494,17 +503,17 @@ static struct json_object *check_cases(struct ctx *c, struct json_object *root)
 			{
 				char *dup = strdup(rates), *save = NULL;
 
+				if (!dup) {
+					fprintf(stderr, "out of memory\n");
+					exit(1);
+				}
 				for (char *t = strtok_r(dup, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-					char *end;
-					long n = strtol(t, &end, 10);
+					uint64_t n;
 
 					if (!strcmp(t, "max"))
 						continue;
-					if (*end == 'k') {
-						n *= 1000;
-						end++;
-					}
-					if (*end || n < 1 || n > 10000000)
+					/* The guest's parser: a k suffix cannot overflow into range. */
+					if (ib_parse_u64(t, 1, 10000000, &n, NULL, 0) < 0)
 						field_error(c, f, "'%s' is not a rate; write entries per second "
 							    "1..10000000 or max, comma-separated (e.g. 1000,10k,max)", t);
 				}
@@ -567,6 +576,17 @@ static struct json_object *check_cases(struct ctx *c, struct json_object *root)
 	return out;
 }
 
+/* The report's gate table decides which gates and limits exist. */
+static void check_gates(struct ctx *c, struct json_object *gates)
+{
+	struct rp_verdict v;
+
+	rp_gates_check(gates, &v);
+	for (size_t i = 0; i < v.nerrors; i++)
+		field_error(c, "gates", "%s", v.errors[i]);
+	rp_verdict_free(&v);
+}
+
 static struct json_object *resolve(struct ctx *c, struct json_object *root)
 {
 	static const char *const keys[] = { "name", "description", "kernels", "guest", "cases",
@@ -609,6 +629,7 @@ static struct json_object *resolve(struct ctx *c, struct json_object *root)
 	json_object_object_add(out, "timeout_s", json_object_new_double(timeout));
 	if (get(root, "gates"))
 		json_object_object_add(out, "gates", json_object_get(get(root, "gates")));
+	check_gates(c, get(root, "gates"));
 
 	/* The run matrix: repetitions outermost, so an interrupted campaign
 	 * still has every kernel and case at least once. */

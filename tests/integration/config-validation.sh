@@ -48,3 +48,9 @@ check "64-byte names: run ids are not cut" \
 	test "$(echo "$out" | jq -r '.runs[1].id')" = "$long/${long//k/c}/rep2"
 check "64-byte names: every run id is distinct" \
 	test "$(echo "$out" | jq -r '.runs[].id' | sort -u | wc -l)" = 2
+# 100,000 nested lists crashed the recursive YAML reader (stack overflow).
+{ echo "name: deep"; printf 'guest: '; head -c 100000 /dev/zero | tr '\0' '['; echo; } \
+	>build/test-results/deep.yml
+msg=$($tool check build/test-results/deep.yml 2>&1); rc=$?
+check "100,000-deep nesting is refused (exit 2), not a crash (exit $rc)" test $rc = 2
+check "  and the message says how deep is allowed" grep -q "nested more than 64 levels" <<<"$msg"
