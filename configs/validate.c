@@ -348,7 +348,7 @@ static struct json_object *check_guest(struct ctx *c, struct json_object *root,
 					    "accel", "tcg_threads", "host_cpus", "emulator_cpus",
 					    "extra_cmdline", NULL };
 	struct json_object *g = get(root, "guest"), *r = json_object_new_object();
-	char buf[256];
+	char buf[IB_CPULIST_MAX];
 	long vcpus;
 	const char *accel, *threads;
 	int ok = 1;
@@ -694,7 +694,7 @@ static int pin_plan(const struct ib_cpuset *host, const struct ib_cpuset *hk, in
 	int ncpu = ib_cpuset_count(host), first = ib_cpuset_next(host, 0);
 	struct json_object *o, *pins;
 	struct ib_cpuset emu, avail;
-	char buf[64];
+	char buf[IB_CPULIST_MAX];
 	int slot = 0, oversub, cpu;
 
 	if (ncpu < 1) {
@@ -752,7 +752,7 @@ static int cmd_pin(int argc, char **argv)
 	const char *host_cpus = "auto", *emulator = "auto", *hk_s = NULL, *iso_s = NULL;
 	struct ib_cpuset host, hk, host_iso;
 	struct json_object *plan;
-	char err[256], online[256];
+	char err[256], online[IB_CPULIST_MAX];
 	int vcpus = 0;
 
 	for (int i = 0; i + 1 < argc; i += 2) {
@@ -783,8 +783,11 @@ static int cmd_pin(int argc, char **argv)
 	if (!strcmp(host_cpus, "auto")) {
 		FILE *f = fopen("/sys/devices/system/cpu/online", "r");
 
-		if (!f || !fgets(online, sizeof(online), f)) {
+		/* A cut list would leave CPUs out of the plan: read it whole. */
+		if (!f || !fgets(online, sizeof(online), f) || !strchr(online, '\n')) {
 			fprintf(stderr, "pin: cannot read /sys/devices/system/cpu/online\n");
+			if (f)
+				fclose(f);
 			return 1;
 		}
 		fclose(f);

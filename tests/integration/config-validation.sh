@@ -54,3 +54,17 @@ check "64-byte names: every run id is distinct" \
 msg=$($tool check build/test-results/deep.yml 2>&1); rc=$?
 check "100,000-deep nesting is refused (exit 2), not a crash (exit $rc)" test $rc = 2
 check "  and the message says how deep is allowed" grep -q "nested more than 64 levels" <<<"$msg"
+# CPU lists are never cut: the longest list (every other CPU of 1024) in the
+# pin plan and in the guest's isolated set (they were cut at 64 and 256
+# bytes, so the emulator could land on an isolated CPU).
+odd=$(seq -s, 1 2 1023) even=$(seq -s, 0 2 1022)
+plan=$($tool pin --vcpus 4 --housekeeping 0-1 --host-cpus 0-1023 --host-isolated "$odd")
+check "pin: the emulator CPUs are every housekeeping CPU of 1024 ($(echo ${#even}) bytes)" \
+	test "$(echo "$plan" | jq -r .emulator_cpus)" = "$even"
+check "pin: no vCPU shares a CPU with the emulator" \
+	test "$(echo "$plan" | jq '[.vcpu_host_cpus[] | select(. % 2 == 0)] | length')" = 0
+sed -e 's/vcpus: 4/vcpus: 1024/' -e "s/housekeeping: 0-1/housekeeping: \"$even\"/" \
+	-e "s/isolated: 2-3/isolated: \"$odd\"/" tests/configs/good.yml >build/test-results/wide.yml
+out=$($tool resolve build/test-results/wide.yml)
+check "resolve: a 1024-vCPU guest's isolated list is whole" \
+	test "$(echo "$out" | jq -r '.runs[0].job.isolated')" = "$odd"

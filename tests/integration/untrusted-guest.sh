@@ -102,3 +102,22 @@ for kind in link fifo; do
 	check "  and says it was not read" \
 		test "$(jq '[.reasons[] | select(contains("not a plain file"))] | length' "$r/run.json")" = 1
 done
+
+# Counts in ipi.json are range-checked: a guest's negative count must not
+# make an "at most" gate pass (real review campaign, patched runs' counts
+# of do_sync_core made hugely negative, gate: no deferrable IPIs at all;
+# the old report summed them to -4e6 and passed).
+c=$work/review-tcg
+cp -r tests/data/report/review-tcg "$c"
+jq '.gates = {deferrable_ipis_patched: 0}' "$c/campaign.json" >"$c/campaign.json.new" &&
+	mv "$c/campaign.json.new" "$c/campaign.json"
+for f in "$c"/runs/patched-*/out/ipi.json; do
+	jq '(.per_callback[] | select(.callback == "do_sync_core") | .per_cpu[]) |= -1000000' "$f" >"$f.new" &&
+		mv "$f.new" "$f"
+done
+build/bin/isolbench-report --no-plots "$c" >"$work/ipi-neg.out" 2>&1
+check "negative IPI counts: the report is written" test -s "$c/report/verdict.json"
+check "  the gate's value is no sum of negative counts" \
+	test "$(jq '.gates[0].value >= 0' "$c/report/verdict.json")" = true
+check "  the run table says those files were not used" \
+	test "$(grep -c 'ipi.json: .per_callback\[0\].per_cpu.2 is -1e+06; .*(file not used)' "$c/report/report.md")" = 2
