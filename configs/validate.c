@@ -869,6 +869,8 @@ int main(int argc, char **argv)
 	if (c.errors) {
 		fprintf(stderr, "%s: %d problem%s; nothing was started\n", c.file, c.errors,
 			c.errors == 1 ? "" : "s");
+		json_object_put(resolved);
+		json_object_put(root);
 		return EXIT_BAD_CONFIG;
 	}
 	if (!strcmp(cmd, "resolve")) {
@@ -877,18 +879,22 @@ int main(int argc, char **argv)
 		char *tmp = NULL;
 		FILE *f = stdout;
 		struct stat st;
-		int bad;
+		int bad = 0;
 
 		/* A file --out is written whole or not at all (a temporary file
 		 * renamed over it); a device or a pipe is written as it is. */
 		if (out && stat(out, &st) == 0 && !S_ISREG(st.st_mode)) {
-			if (!(f = fopen(out, "w"))) {
-				fprintf(stderr, "cannot write %s: %s\n", out, strerror(errno));
-				return 1;
-			}
+			if (!(f = fopen(out, "w")))
+				bad = 1;
 		} else if (out && (asprintf(&tmp, "%s.tmp.%d", out, (int)getpid()) < 0 ||
 				   !(f = fopen(tmp, "w")))) {
+			bad = 1;
+		}
+		if (bad) {
 			fprintf(stderr, "cannot write %s: %s\n", out, strerror(errno));
+			free(tmp);
+			json_object_put(resolved);
+			json_object_put(root);
 			return 1;
 		}
 		bad = fprintf(f, "%s\n", s) < 0;
@@ -903,6 +909,8 @@ int main(int argc, char **argv)
 			if (tmp)
 				unlink(tmp);
 			free(tmp);
+			json_object_put(resolved);
+			json_object_put(root);
 			return 1;
 		}
 		free(tmp);
