@@ -9,6 +9,8 @@ rm -rf "$work"; mkdir -p "$work"
 out=$(scripts/campaign --only plan --results "$work" tests/configs/good.yml 2>&1)
 d=$(sed -n 's/^campaign folder: //p' <<<"$out")
 check "a planned campaign folder" test -f "$d/campaign.json"
+# Without one, everything below would work on / and start a real build.
+case "$d" in "$work"/good-*) ;; *) echo "FAIL: no campaign folder; the rest is skipped"; exit 1 ;; esac
 mkdir -p "$d/runs/baseline-oslat-hackbench-rep1/out" "$d/runs/baseline-oslat-hackbench-rep2/out"
 echo '{"stale": true}' >"$d/runs/baseline-oslat-hackbench-rep1/out/oslat.json"
 echo '{"status": "ok"}' >"$d/runs/baseline-oslat-hackbench-rep2/run.json"
