@@ -341,6 +341,26 @@ static struct json_object *check_kernels(struct ctx *c, struct json_object *root
 	return out;
 }
 
+/*
+ * Kernel parameters are printable text on one line (the XML escapes the
+ * rest; a newline or control character is never meant).
+ */
+static const char *check_cmdline(struct ctx *c, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > 1024)
+		field_error(c, "guest.extra_cmdline", "is %zu bytes; at most 1024", n);
+	for (size_t i = 0; i < n; i++) {
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
+			field_error(c, "guest.extra_cmdline", "holds a control character (byte %zu); "
+				    "write kernel parameters on one line, separated by spaces", i);
+			break;
+		}
+	}
+	return s;
+}
+
 static struct json_object *check_guest(struct ctx *c, struct json_object *root,
 				       struct ib_cpuset *iso, struct ib_cpuset *hk)
 {
@@ -408,7 +428,7 @@ static struct json_object *check_guest(struct ctx *c, struct json_object *root,
 		json_object_object_add(r, "emulator_cpus", json_object_new_string(ec));
 	}
 	json_object_object_add(r, "extra_cmdline", json_object_new_string(
-		get_string(c, g, "extra_cmdline", "guest.extra_cmdline", "")));
+		check_cmdline(c, get_string(c, g, "extra_cmdline", "guest.extra_cmdline", ""))));
 	return r;
 }
 
