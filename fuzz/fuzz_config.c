@@ -16,6 +16,11 @@ int isolbench_config_main(int argc, char **argv);
 
 static char path[64];
 
+static void remove_input(void)
+{
+	unlink(path);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	int fd;
@@ -27,6 +32,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (fd < 0)
 		abort();
 	close(fd);
+	atexit(remove_input);
 	return 0;
 }
 
