@@ -350,5 +350,7 @@ char *rp_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *rp_vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 void rp_fmt_ns(char *buf, size_t len, double ns);
 const char *rp_side_name(const struct rp_analysis *a, int s);
+/* The window audit of the compared kernels' builds (audit.c). */
+void rp_section_window_audit(struct rp_doc *d, const struct rp_analysis *a);
 
 #endif
