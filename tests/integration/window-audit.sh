@@ -45,3 +45,19 @@ printf 'stack_erasing_bypass\n' >"$work/allow-noreason"
 "$audit" check --allow "$work/allow-noreason" "$fx" >"$work/noreason.out" 2>&1
 check "an allow-list entry without a reason is refused" test $? != 0
 check_grep "  with a message that says what to write" 'has no reason' "$work/noreason.out"
+
+# The report shows the audit per kernel (report/audit.c): a real two-kernel
+# campaign folder whose patched kernel gets the STACKLEAK build's audit.
+tool=build/bin/isolbench-report
+check "isolbench-report builds" make -s $tool
+rm -rf "$work/camp"; cp -r tests/data/report/smoke-tcg "$work/camp"
+jq --slurpfile k "$fx" '. + {window_audit: $k[0].window_audit}' "$work/camp/kernels/patched.json" \
+	>"$work/k.json" && mv "$work/k.json" "$work/camp/kernels/patched.json"
+$tool -q "$work/camp" >"$work/report.out" 2>&1
+check "report: exit 0" test $? = 0
+r=$work/camp/report/report.md
+check_grep "report: window audit section" '^## Patchable text in the context-tracking windows' "$r"
+check_grep "report: the patched kernel's row names stack_erasing_bypass and its site" \
+	'^\| patched .*\| [0-9]+ \([0-9]+ run-time writable\) \|.*stack_erasing_bypass \(stackleak_erase' "$r"
+check_grep "report: the baseline kernel, built before the audit, says so" \
+	'^\| baseline .*not audited' "$r"
