@@ -1738,6 +1738,7 @@ static int write_report(struct rp_analysis *a, const struct rp_options *o, const
 	section_real(d, a, o);
 	section_runs(d, a);
 	section_provenance(d, a, o);
+	rp_section_window_audit(d, a);
 	section_verdict(d, a, v);
 	section_stacks(d, a);
 	return rp_doc_close(d);

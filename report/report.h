@@ -430,5 +430,7 @@ void rp_fmt_ns(char *buf, size_t len, double ns);
 /* A number for people: 7,780 / 854 / 0.42 / 0.0031, never 7.78e+03. */
 void rp_fmt_num(char *buf, size_t len, double v);
 const char *rp_side_name(const struct rp_analysis *a, int s);
+/* The window audit of the compared kernels' builds (audit.c). */
+void rp_section_window_audit(struct rp_doc *d, const struct rp_analysis *a);
 
 #endif
