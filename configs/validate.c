@@ -36,7 +36,10 @@ static const char *const provoker_kinds[] = { "tracepoint", "kprobe", "bpf", "mu
 /* ipi-stacks: the ipi collector, also recording the sender's kernel stack of every IPI. */
 static const char *const collector_kinds[] = { "irqstat", "ipi", "ipi-stacks", "trace-cmd", NULL };
 static const char *const entry_kinds[] = { "getpid", "inkernel", "pagefault", NULL };
-static const char *const accels[] = { "auto", "kvm", "tcg", NULL };
+/* icount: single-threaded TCG whose guest clock is the instruction counter (one ns per instruction). */
+static const char *const accels[] = { "auto", "kvm", "tcg", "icount", NULL };
+/* A case's mode when the host runs its guests under TCG (guest.accel auto or tcg). */
+static const char *const when_tcg_modes[] = { "tcg", "icount", NULL };
 static const char *const tcg_threads[] = { "multi", "single", NULL };
 
 struct ctx {
@@ -345,7 +348,8 @@ static struct json_object *check_guest(struct ctx *c, struct json_object *root,
 		get_int(c, g, "memory_mib", "guest.memory_mib", 2048, 512, 1024 * 1024)));
 	accel = get_string(c, g, "accel", "guest.accel", "auto");
 	if (!in_list(accel, accels))
-		field_error(c, "guest.accel", "unknown value '%s' (use auto, kvm or tcg)", accel);
+		field_error(c, "guest.accel", "unknown value '%s' (use auto, kvm, tcg or icount: "
+			    "TCG with the instruction counter as the guest clock)", accel);
 	json_object_object_add(r, "accel", json_object_new_string(accel));
 	threads = get_string(c, g, "tcg_threads", "guest.tcg_threads", "multi");
 	if (!in_list(threads, tcg_threads))
@@ -376,7 +380,7 @@ static struct json_object *check_guest(struct ctx *c, struct json_object *root,
 static struct json_object *check_cases(struct ctx *c, struct json_object *root)
 {
 	static const char *const keys[] = { "name", "kind", "noise", "provokers", "collectors",
-					    "entry", "oslat", "cyclictest", NULL };
+					    "entry", "oslat", "cyclictest", "when_tcg", NULL };
 	struct json_object *v = get(root, "cases"), *out = json_object_new_array();
 	char kinds[128];
 
@@ -489,6 +493,15 @@ static struct json_object *check_cases(struct ctx *c, struct json_object *root)
 			json_object_object_add(e, "rates", json_object_new_string(rates));
 			json_object_object_add(e, "kind", json_object_new_string(ek));
 			json_object_object_add(r, "entry", e);
+		}
+		snprintf(f, sizeof(f), "%s.when_tcg", w);
+		{
+			const char *wt = get_string(c, k, "when_tcg", f, "tcg");
+
+			if (!in_list(wt, when_tcg_modes))
+				field_error(c, f, "unknown value '%s' (use tcg, or icount: under TCG this "
+					    "case's guests count instructions; KVM is not affected)", wt);
+			json_object_object_add(r, "when_tcg", json_object_new_string(wt));
 		}
 		sub = get(k, "oslat");
 		{
@@ -613,6 +626,7 @@ static struct json_object *resolve(struct ctx *c, struct json_object *root)
 				json_object_object_add(job, "oslat", json_object_get(get(cs, "oslat")));
 				json_object_object_add(job, "entry", json_object_get(get(cs, "entry")));
 				json_object_object_add(job, "cyclictest", json_object_get(get(cs, "cyclictest")));
+				json_object_object_add(job, "when_tcg", json_object_get(get(cs, "when_tcg")));
 				json_object_object_add(run, "job", job);
 				json_object_array_add(runs, run);
 			}

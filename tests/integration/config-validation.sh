@@ -21,3 +21,10 @@ msg=$(scripts/campaign --results build/test-results tests/configs/bad/overlap.ym
 check "campaign stops on a bad file" test $rc = 2
 check "campaign names the field" grep -q "guest.isolated" <<<"$msg"
 check "campaign made no results folder for it" test -z "$(ls -d build/test-results/good-* 2>/dev/null)"
+# The deterministic mode: guest.accel icount, and a case's when_tcg reaching its job spec.
+check "deterministic.yml passes" $tool check configs/deterministic.yml
+check "guest.accel icount is kept" test "$($tool resolve configs/deterministic.yml | jq -r .guest.accel)" = icount
+check "default.yml's entry case runs in icount mode under TCG" \
+	test "$($tool resolve configs/default.yml | jq -r '[.runs[].job | select(.case_name == "entry") | .when_tcg] | unique | join(",")')" = icount
+check "other cases default to when_tcg tcg" \
+	test "$($tool resolve tests/configs/good.yml | jq -r '.runs[0].job.when_tcg')" = tcg
