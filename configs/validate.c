@@ -35,7 +35,8 @@ static const char *const noise_kinds[] = { "hackbench", "hackbench-lowmem", "kbu
 static const char *const provoker_kinds[] = { "tracepoint", "kprobe", "bpf", "munmap", NULL };
 /* ipi-stacks: the ipi collector, also recording the sender's kernel stack of every IPI. */
 static const char *const collector_kinds[] = { "irqstat", "ipi", "ipi-stacks", "trace-cmd", NULL };
-static const char *const entry_kinds[] = { "getpid", "inkernel", "pagefault", NULL };
+/* ipi: what one call-function IPI costs (icount mode only: guest.accel icount or when_tcg). */
+static const char *const entry_kinds[] = { "getpid", "inkernel", "pagefault", "ipi", NULL };
 /* icount: single-threaded TCG whose guest clock is the instruction counter (one ns per instruction). */
 static const char *const accels[] = { "auto", "kvm", "tcg", "icount", NULL };
 /* A case's mode when the host runs its guests under TCG (guest.accel auto or tcg). */

@@ -1028,11 +1028,12 @@ int rp_analyse(struct rp_analysis *a, const struct rp_options *o)
 		breakeven(a, &a->bad[i], o);
 	free(names);
 	free(kinds);
-	return 0;
+	return rp_instr_analyse(a);
 }
 
 void rp_analysis_free(struct rp_analysis *a)
 {
+	rp_instr_free(a);
 	for (size_t i = 0; i < a->nipi; i++) {
 		struct rp_ipi_case *ic = &a->ipi[i];
 

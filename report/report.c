@@ -1297,6 +1297,7 @@ static int write_report(struct rp_analysis *a, const struct rp_options *o, const
 	section_good(d, a);
 	section_timer(d, a);
 	section_bad(d, a, o);
+	rp_instr_section(d, a);
 	section_real(d, a, o);
 	section_runs(d, a);
 	section_provenance(d, a, o);
