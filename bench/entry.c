@@ -118,6 +118,7 @@ struct entry_settings {
 	bool quiet;
 	bool icount;				/* one TSC tick = one guest instruction */
 	int sender_cpu;				/* ipi kind; -1 = none */
+	const char *gap_log;			/* ipi kind: raw gaps and sends, CSV */
 	unsigned int nparties;			/* barrier: workers, plus the sender */
 	double tsc_hz;
 };
@@ -217,6 +218,8 @@ static void usage(void)
 	       "      --icount             the guest clock is QEMU's instruction counter (-icount\n"
 	       "                           shift=0): report instructions, one per bucket\n"
 	       "      --sender-cpu N       ipi kind: the CPU that sends the IPIs (not in --cpus)\n"
+	       "      --gap-log FILE       ipi kind: write every gap and send as CSV (cpu,a,b;\n"
+	       "                           the sender's rows are its sends)\n"
 	       "      --json FILE          write the results as JSON (- = stdout)\n"
 	       "  -q, --quiet              no summary on stdout\n"
 	       "  -h, --help               this text\n"
@@ -250,7 +253,7 @@ static uint64_t opt_duration(const char *opt, const char *arg, uint64_t min, uin
 static void parse_options(int argc, char **argv)
 {
 	enum { OPT_BUCKET_WIDTH = 256, OPT_BUCKETS, OPT_IN_KERNEL_US, OPT_JSON, OPT_WARMUP,
-	       OPT_ICOUNT, OPT_SENDER };
+	       OPT_ICOUNT, OPT_SENDER, OPT_GAP_LOG };
 	static const struct option longopts[] = {
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "rates", required_argument, NULL, 'r' },
@@ -264,6 +267,7 @@ static void parse_options(int argc, char **argv)
 		{ "json", required_argument, NULL, OPT_JSON },
 		{ "icount", no_argument, NULL, OPT_ICOUNT },
 		{ "sender-cpu", required_argument, NULL, OPT_SENDER },
+		{ "gap-log", required_argument, NULL, OPT_GAP_LOG },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -317,6 +321,9 @@ static void parse_options(int argc, char **argv)
 		case OPT_SENDER:
 			set.sender_cpu = opt_u64("--sender-cpu", optarg, 0, IB_MAX_CPUS - 1);
 			break;
+		case OPT_GAP_LOG:
+			set.gap_log = optarg;
+			break;
 		case OPT_IN_KERNEL_US:
 			set.in_kernel_us = opt_u64("--in-kernel-us", optarg, 1, IN_KERNEL_US_MAX);
 			break;
@@ -354,8 +361,8 @@ static void parse_options(int argc, char **argv)
 		for (size_t i = 0; i < set.nrates; i++)
 			if (!set.rates[i] || set.rates[i] > 100000)
 				usage_error("--kind ipi: rates are IPIs per second, 1..100000 (not max)");
-	} else if (set.sender_cpu >= 0) {
-		usage_error("--sender-cpu: only for --kind ipi");
+	} else if (set.sender_cpu >= 0 || set.gap_log) {
+		usage_error("--sender-cpu and --gap-log: only for --kind ipi");
 	}
 	if (set.icount) {
 		/* Exact counts: one instruction per bucket. */
@@ -1024,6 +1031,28 @@ static int split_ipi_gaps(void)
 	return 0;
 }
 
+/* ipi kind: the raw material of split_ipi_gaps(), for tests and second looks. */
+static int write_gap_log(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -1;
+	fprintf(f, "rate,cpu,role,a,b\n");
+	for (size_t r = 0; r < set.nrates; r++) {
+		for (unsigned int w = 0; w <= set.ncpus; w++) {
+			const struct entry_result *res = result_of(w, r);
+			const struct entry_gap *g = gaps_of(w, r);
+
+			for (uint64_t i = 0; res->done && i < res->ngaps; i++)
+				fprintf(f, "%" PRIu64 ",%d,%s,%" PRIu64 ",%" PRIu64 "\n", set.rates[r],
+					w == set.ncpus ? set.sender_cpu : set.cpus[w],
+					w == set.ncpus ? "send" : "gap", g[i].a, g[i].b);
+		}
+	}
+	return fclose(f);
+}
+
 static struct json_object *build_json(struct json_object *warnings, bool tsc_converged)
 {
 	struct json_object *root = json_object_new_object();
@@ -1127,6 +1156,8 @@ int main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 
+	if (set.gap_log && write_gap_log(set.gap_log))
+		fprintf(stderr, TOOL ": writing %s: %s\n", set.gap_log, strerror(errno));
 	if (set.kind == KIND_IPI && split_ipi_gaps()) {
 		fprintf(stderr, TOOL ": out of memory while splitting the gaps\n");
 		return EXIT_RUNTIME;

@@ -750,6 +750,7 @@ static struct task *add_measurement(void)
 					ib_cpuset_set(&m, cpu);
 			if (ipi) {
 				arg(t, "--sender-cpu"); arg(t, "%s", hk0);
+				arg(t, "--gap-log"); arg(t, "%s", path_in("ipi-gaps.csv"));
 			}
 			ib_cpuset_format(&m, mcpus, sizeof(mcpus));
 			arg(t, "--icount"); arg(t, "-c"); arg(t, "%s", mcpus);
