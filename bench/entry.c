@@ -577,8 +577,10 @@ static void pagefault_setup(struct entry_worker *w)
 	 * pages can be dropped, and keep transparent huge pages out, so that
 	 * every page costs one fault.
 	 */
+	if (madvise(p, PF_REGION_BYTES, MADV_NOHUGEPAGE) && errno != EINVAL)
+		worker_fail(w, "MADV_NOHUGEPAGE on the page-fault region: %s", strerror(errno));
+	/* EINVAL: a kernel without transparent huge pages; nothing to keep out. */
 	if (munlock(p, PF_REGION_BYTES) ||
-	    madvise(p, PF_REGION_BYTES, MADV_NOHUGEPAGE) ||
 	    madvise(p, PF_REGION_BYTES, MADV_DONTNEED))
 		worker_fail(w, "preparing the page-fault region: %s", strerror(errno));
 	w->pf_region = p;
