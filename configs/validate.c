@@ -38,8 +38,12 @@ static const char *const noise_kinds[] = { "hackbench", "hackbench-lowmem", "kbu
 static const char *const provoker_kinds[] = { "tracepoint", "kprobe", "bpf", "munmap", NULL };
 /* ipi-stacks: the ipi collector, also recording the sender's kernel stack of every IPI. */
 static const char *const collector_kinds[] = { "irqstat", "ipi", "ipi-stacks", "trace-cmd", NULL };
-static const char *const entry_kinds[] = { "getpid", "inkernel", "pagefault", NULL };
-static const char *const accels[] = { "auto", "kvm", "tcg", NULL };
+/* ipi: what one call-function IPI costs (icount mode only: guest.accel icount or when_tcg). */
+static const char *const entry_kinds[] = { "getpid", "inkernel", "pagefault", "ipi", NULL };
+/* icount: single-threaded TCG whose guest clock is the instruction counter (one ns per instruction). */
+static const char *const accels[] = { "auto", "kvm", "tcg", "icount", NULL };
+/* A case's mode when the host runs its guests under TCG (guest.accel auto or tcg). */
+static const char *const when_tcg_modes[] = { "tcg", "icount", NULL };
 static const char *const tcg_threads[] = { "multi", "single", NULL };
 
 struct ctx {
@@ -404,7 +408,8 @@ static struct json_object *check_guest(struct ctx *c, struct json_object *root,
 		get_int(c, g, "memory_mib", "guest.memory_mib", 2048, 512, 1024 * 1024)));
 	accel = get_string(c, g, "accel", "guest.accel", "auto");
 	if (!in_list(accel, accels))
-		field_error(c, "guest.accel", "unknown value '%s' (use auto, kvm or tcg)", accel);
+		field_error(c, "guest.accel", "unknown value '%s' (use auto, kvm, tcg or icount: "
+			    "TCG with the instruction counter as the guest clock)", accel);
 	json_object_object_add(r, "accel", json_object_new_string(accel));
 	threads = get_string(c, g, "tcg_threads", "guest.tcg_threads", "multi");
 	if (!in_list(threads, tcg_threads))
@@ -435,7 +440,7 @@ static struct json_object *check_guest(struct ctx *c, struct json_object *root,
 static struct json_object *check_cases(struct ctx *c, struct json_object *root)
 {
 	static const char *const keys[] = { "name", "kind", "noise", "provokers", "collectors",
-					    "entry", "oslat", "cyclictest", NULL };
+					    "entry", "oslat", "cyclictest", "when_tcg", NULL };
 	struct json_object *v = get(root, "cases"), *out = json_object_new_array();
 	char kinds[128];
 
@@ -547,6 +552,15 @@ static struct json_object *check_cases(struct ctx *c, struct json_object *root)
 			json_object_object_add(e, "rates", json_object_new_string(rates));
 			json_object_object_add(e, "kind", json_object_new_string(ek));
 			json_object_object_add(r, "entry", e);
+		}
+		snprintf(f, sizeof(f), "%s.when_tcg", w);
+		{
+			const char *wt = get_string(c, k, "when_tcg", f, "tcg");
+
+			if (!in_list(wt, when_tcg_modes))
+				field_error(c, f, "unknown value '%s' (use tcg, or icount: under TCG this "
+					    "case's guests count instructions; KVM is not affected)", wt);
+			json_object_object_add(r, "when_tcg", json_object_new_string(wt));
 		}
 		sub = get(k, "oslat");
 		{
@@ -671,6 +685,19 @@ static struct json_object *resolve(struct ctx *c, struct json_object *root)
 	if (timeout < duration + warmup)
 		field_error(c, "timeout", "is %g s, shorter than warmup + duration (%g s); "
 			    "leave it out or make it longer", timeout, duration + warmup);
+	/* The ipi entry kind splits gaps by the one clock of icount mode. */
+	for (size_t i = 0; i < json_object_array_length(cases); i++) {
+		struct json_object *cs = json_object_array_get_idx(cases, i);
+
+		if (!strcmp(json_object_get_string(get(cs, "kind")), "entry") &&
+		    !strcmp(json_object_get_string(get(get(cs, "entry"), "kind")), "ipi") &&
+		    strcmp(json_object_get_string(get(guest, "accel")), "icount") &&
+		    strcmp(json_object_get_string(get(cs, "when_tcg")), "icount")) {
+			snprintf(buf, sizeof(buf), "cases[%zu].entry.kind", i);
+			field_error(c, buf, "ipi needs the deterministic mode: set guest.accel: icount "
+				    "(or when_tcg: icount in this case, and no usable KVM)");
+		}
+	}
 	json_object_object_add(out, "kernels", kernels);
 	json_object_object_add(out, "guest", guest);
 	json_object_object_add(out, "cases", cases);
@@ -721,6 +748,7 @@ static struct json_object *resolve(struct ctx *c, struct json_object *root)
 				json_object_object_add(job, "oslat", json_object_get(get(cs, "oslat")));
 				json_object_object_add(job, "entry", json_object_get(get(cs, "entry")));
 				json_object_object_add(job, "cyclictest", json_object_get(get(cs, "cyclictest")));
+				json_object_object_add(job, "when_tcg", json_object_get(get(cs, "when_tcg")));
 				json_object_object_add(run, "job", job);
 				json_object_array_add(runs, run);
 			}
