@@ -45,7 +45,7 @@ static const char *const role_names[] = { "noise", "provoker", "collector", "mea
 struct task {
 	char name[64];
 	enum role role;
-	char *argv[48];
+	char *argv[80];
 	int argc;
 	struct ib_cpuset cpus;
 	int restart;		/* restarted when it exits (hackbench loop) */
@@ -780,6 +780,23 @@ static void add_collector(const char *kind)
 		arg(t, "-e"); arg(t, "ipi:ipi_send_cpumask"); arg(t, "-f"); arg(t, "cpumask & CPUS{%s}", iso);
 		arg(t, "-e"); arg(t, "ipi:ipi_send_cpu"); arg(t, "-f"); arg(t, "cpu & CPUS{%s}", iso);
 		arg(t, "-e"); arg(t, "csd:csd_queue_cpu"); arg(t, "-f"); arg(t, "cpu & CPUS{%s}", iso);
+		/* What the isolated CPUs were doing, as the ipi collector traces it
+		 * (its context classification can be replayed on the report), but
+		 * not at isolbench-entry's kernel-entry rates. */
+		if (strcmp(R.job.case_name, "entry")) {
+			static const char *const ctx_events[] = {
+				"irq_vectors:call_function_entry",
+				"irq_vectors:call_function_single_entry",
+				"irq_vectors:reschedule_entry", "irq_vectors:local_timer_entry",
+				"context_tracking:user_enter", "context_tracking:user_exit",
+				"power:cpu_idle",
+			};
+
+			for (size_t k = 0; k < sizeof(ctx_events) / sizeof(ctx_events[0]); k++) {
+				arg(t, "-e"); arg(t, "%s", ctx_events[k]);
+				arg(t, "-f"); arg(t, "CPU & CPUS{%s}", iso);
+			}
+		}
 	}
 	/* irqstat is not a process: /proc snapshots are taken by the runner. */
 }
