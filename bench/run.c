@@ -756,6 +756,14 @@ static void add_collector(const char *kind)
 			arg(t, "entry case: isolbench-entry enters the kernel up to %s times per "
 			    "second on the isolated CPUs; tracing user_enter/user_exit at every "
 			    "entry would change what it measures", R.job.entry_rates);
+		} else if (!strcmp(R.job.case_name, "cyclictest")) {
+			/* Every wake-up is idle exit, user enter, user exit, idle entry:
+			 * four more events in the path whose latency is measured. */
+			arg(t, "--no-context");
+			arg(t, "cyclictest case: each isolated CPU wakes every %d us; four "
+			    "context events per wake-up (%.0f per second per CPU) would add to "
+			    "the wake-up latencies it measures", R.job.cyclictest_interval_us,
+			    4e6 / (R.job.cyclictest_interval_us ? R.job.cyclictest_interval_us : 1));
 		}
 		/* A stacktrace trigger on the send events: the sender's kernel stack
 		 * of every IPI to the isolated CPUs, top stacks per callback. */
