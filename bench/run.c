@@ -96,6 +96,9 @@ enum steady_mode {
 /* Looks in a row that end the window: a thread preempted for one look has
  * not stopped its loop (the window still ends at the last good look). */
 #define STEADY_MISSES	5
+/* The same threads for this long before the window opens: oslat first runs
+ * a one-second pre-heat with threads of its own, then the measurement's. */
+#define STEADY_SETTLE_S	1.5
 #define STEADY_FILE	"steady-window.txt"
 #define STEADY_MAX_THREADS 64
 
@@ -107,6 +110,8 @@ struct steady {
 	double start, end, last_ok;	/* 0 = not yet */
 	double next_poll;
 	int misses;			/* looks in a row that were not steady */
+	pid_t tids[IB_MAX_CPUS];	/* the good thread of each isolated CPU */
+	double stable_since;		/* since when these were the good threads */
 };
 
 static struct steady W;
@@ -529,8 +534,11 @@ static int stat_fields(const char *path, char **tok, int max, char *buf, size_t 
 	return k;
 }
 
-/* Whether every isolated CPU has a measurement thread in its loop now. */
-static bool steady_now(void)
+/*
+ * Whether every isolated CPU has a measurement thread in its loop now; the
+ * good thread of each CPU goes into @tids.
+ */
+static bool steady_now(pid_t *tids)
 {
 	char path[PATH_MAX], buf[1024], *tok[40];
 	struct ib_cpuset ok;
@@ -559,6 +567,16 @@ static bool steady_now(void)
 		cpu = atoi(tok[36]);
 		if (cpu < 0 || cpu >= IB_MAX_CPUS || !ib_cpuset_test(&R.job.isolated, cpu))
 			continue;
+		if (W.mode == STEADY_SPIN && atoi(tok[38]) != SCHED_OTHER) {
+			struct sched_param sp = { .sched_priority = 0 };
+
+			/* oslat's thread inherited its main thread's SCHED_FIFO. */
+			if (sched_setscheduler(tid, SCHED_OTHER, &sp) < 0)
+				record_error("cannot make oslat thread %d SCHED_OTHER: %s", (int)tid,
+					     strerror(errno));
+			else
+				logmsg("oslat thread %d on CPU %d: SCHED_OTHER", (int)tid, cpu);
+		}
 		utime = strtoull(tok[11], NULL, 10);
 		next[nnext].tid = tid;
 		next[nnext++].ticks = utime;
@@ -576,8 +594,10 @@ static bool steady_now(void)
 			 * is set right before their loop. */
 			good = atoi(tok[38]) == SCHED_FIFO && (tok[0][0] == 'R' || tok[0][0] == 'S');
 		}
-		if (good)
+		if (good) {
 			ib_cpuset_set(&ok, cpu);
+			tids[cpu] = tid;
+		}
 	}
 	closedir(d);
 	memcpy(W.prev, next, nnext * sizeof(next[0]));
@@ -587,12 +607,25 @@ static bool steady_now(void)
 
 static void steady_poll(void)
 {
+	static pid_t tids[IB_MAX_CPUS];
 	double t = now();
+	bool steady;
 
 	if (W.mode == STEADY_NONE || W.end || t < W.next_poll)
 		return;
 	W.next_poll = t + STEADY_POLL_S;
-	if (W.mode == STEADY_SPAN || steady_now()) {
+	if (W.mode == STEADY_SPAN) {
+		steady = true;
+	} else {
+		memset(tids, 0, sizeof(tids));
+		steady = steady_now(tids);
+		if (steady && memcmp(tids, W.tids, sizeof(tids))) {
+			memcpy(W.tids, tids, sizeof(tids));
+			W.stable_since = t;
+		}
+		steady &= t - W.stable_since >= STEADY_SETTLE_S;
+	}
+	if (steady) {
 		W.misses = 0;
 		if (!W.start)
 			steady_begin(t);
@@ -914,6 +947,13 @@ static struct task *add_measurement(void)
 		if (!t)
 			return NULL;
 		snprintf(t->out_file, sizeof(t->out_file), "oslat.json");
+		/* With hackbench and a kernel build on the housekeeping vCPUs an
+		 * emulated guest gave oslat's main thread too little CPU to start
+		 * its threads within a minute: it runs SCHED_FIFO 1 there. Its
+		 * threads inherit that; the runner puts each back to SCHED_OTHER
+		 * once it is on its isolated CPU (steady_now()), long before RT
+		 * throttling could stop a spinning FIFO thread. */
+		t->fifo_prio = 1;
 		arg(t, "oslat"); arg(t, "-c"); arg(t, "%s", iso); arg(t, "-C"); arg(t, "%s", hk0);
 		arg(t, "-D"); arg(t, "%d", (int)j->duration_s);
 		arg(t, "-b"); arg(t, "%d", j->oslat_buckets);
