@@ -1046,6 +1046,13 @@ static void storm_run(struct storm_ctx *ctx, struct storm_counts *c)
 	c->ops_in_window = c->ops;
 	wait_signal(&window_ended);
 	c->window_known = window_ended;
+	/*
+	 * Stay until stopped: the cleanup must not run while collectors still
+	 * record. Removing the kprobe event resets every ring buffer (the
+	 * kernel's rule for removed dynamic events), which wiped trace-cmd's
+	 * unread data when the storm left at the end of the window.
+	 */
+	wait_signal(&stop_signal);
 }
 
 static struct json_object *cpus_json(const struct ib_cpuset *s)
