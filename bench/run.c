@@ -1192,6 +1192,20 @@ int main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	pin_self(&R.job.housekeeping);
+	/*
+	 * SCHED_FIFO 1 for the runner itself: it watches the measurement's
+	 * threads every 0.1 s for the steady-state window, and with the seed's
+	 * load (hundreds of hackbench processes and a kernel build) on the
+	 * housekeeping vCPUs of an emulated guest it did not get to look once
+	 * during a whole oslat run. It sleeps between looks. Its children start
+	 * as SCHED_OTHER (reset on fork); the tasks that need it set their own.
+	 */
+	{
+		struct sched_param sp = { .sched_priority = 1 };
+
+		if (sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &sp) < 0)
+			logmsg("warning: SCHED_FIFO for the runner: %s", strerror(errno));
+	}
 	logmsg("run %s: case %s for %.0f s, warm-up %.0f s", R.job.run_id, R.job.case_name,
 	       R.job.duration_s, R.job.warmup_s);
 
