@@ -542,6 +542,54 @@ static void test_context_window_json(void **state)
 	ib_ipi_match_free(m);
 }
 
+/*
+ * A real trace (tests/data/README.md): the contexts, worked out by reading
+ * it line by line. First excerpt, CPUs idle: sched_ttwu_pending to 2 and 3
+ * arrives before either CPU traced a context event (unknown, 2);
+ * nohz_full_kick_func and a reschedule (NULL) to each arrive between
+ * cpu_idle state=1 and its exit (idle, 2 each); do_sync_core twice to 2-3,
+ * four arrivals in idle.
+ * Second excerpt, oslat spinning: every arrival is user_exit then the
+ * vector; do_sync_core to CPU 2 at 18.05, 18.39, 18.42, 18.54 and CPU 3 at
+ * 18.05, 18.42 (user, 4 + 2); do_flush_tlb_all to CPU 2 at 18.27, 18.35,
+ * 18.59 and CPU 3 at 18.27, 18.35, 18.42 (user, 3 + 3), CPU 3's at 18.59
+ * not in the excerpt (unknown). Three CSDs got no IPI (their queues were
+ * not empty): CPU 3's do_sync_core at 18.390 and 18.540 and CPU 2's
+ * do_flush_tlb_all at 18.422.
+ */
+static void test_context_real_trace(void **state)
+{
+	FILE *f = fopen(TEST_DATA_DIR "/context-6.12-baseline-tcg.report.txt", "r");
+	struct ib_ipi_match *m = new_matcher("2-3");
+	struct ib_tcr_stats st;
+	struct ib_ipi_totals t;
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(ib_tcr_feed(f, m, &st, NULL, NULL), 0);
+	fclose(f);
+	ib_ipi_match_finish(m);
+	t = totals(m);
+	assert_int_equal(st.malformed, 0);
+	assert_int_equal(st.decoded, 108);		/* every line but "cpus=4" */
+	assert_int_equal(CTX(m, "sched_ttwu_pending", -1, UNKNOWN), 2);
+	assert_int_equal(CTX(m, "nohz_full_kick_func", -1, IDLE), 2);
+	assert_int_equal(CTX(m, IB_IPI_NULL_CALLBACK, -1, IDLE), 2);
+	assert_int_equal(CTX(m, "do_sync_core", -1, IDLE), 4);
+	assert_int_equal(CTX(m, "do_sync_core", -1, UNKNOWN), 0);
+	assert_int_equal(CTX(m, "do_sync_core", 2, USER), 4);
+	assert_int_equal(CTX(m, "do_sync_core", 3, USER), 2);
+	assert_int_equal(CTX(m, "do_sync_core", -1, KERNEL), 0);
+	assert_int_equal(CTX(m, "do_flush_tlb_all", 2, USER), 3);
+	assert_int_equal(CTX(m, "do_flush_tlb_all", 3, USER), 3);
+	assert_int_equal(CTX(m, "do_flush_tlb_all", 3, UNKNOWN), 1);
+	assert_int_equal(CTX(m, "do_flush_tlb_all", -1, KERNEL), 0);
+	assert_int_equal(t.csd_without_ipi, 3);
+	assert_int_equal(ib_ipi_match_untraced_entries(m, 2), 0);
+	assert_int_equal(ib_ipi_match_untraced_entries(m, 3), 0);
+	ib_ipi_match_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -557,6 +605,7 @@ int main(void)
 		cmocka_unit_test(test_report_window),
 		cmocka_unit_test(test_context_rules),
 		cmocka_unit_test(test_context_window_json),
+		cmocka_unit_test(test_context_real_trace),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
