@@ -20,10 +20,10 @@
  *
  * Context: what an isolated CPU was doing when an IPI arrived. Each IPI
  * counted for target T waits in T's arrival list until T's receiving
- * vector's entry event: call_function(_single)_entry for CSD-carrying IPIs
- * (both vectors drain the same call queue, and the kernel sends only when
- * that queue was empty, so at most one is outstanding), reschedule_entry
- * for the NULL callback. Every waiting IPI of that class sent at or before
+ * vector's entry event: call_function(_single)_entry for IPIs that carry a
+ * function (both vectors drain the same call queue, and the kernel sends
+ * only when that queue was empty, so at most one is outstanding),
+ * reschedule_entry for the NULL callback. Every waiting IPI of that class sent at or before
  * the entry arrived with it. The CPU's context at the entry comes from its
  * own events, in trace order:
  *
@@ -582,8 +582,11 @@ static int count_ipi(struct ib_ipi_match *m, const struct ib_ipi_rec *rec, int t
 	    cmap_add(&row->senders, intern(m, rec->comm, m->id_unknown), 1) ||
 	    cmap_add(&m->timeline, sec << 32 | index, 1))
 		return -1;
+	/* Every IPI with a function arrives through the call queue's vector
+	 * (6.12 traces irq_work and ttwu queueing with their own function as
+	 * the callback); the NULL callback is a reschedule. */
 	if (wait_arrival(m, target, rec->ts_ns, index,
-			 src != SRC_IPI ? CLS_CSD : name == m->id_null ? CLS_RESCHED : CLS_OTHER))
+			 src == SRC_IPI && name == m->id_null ? CLS_RESCHED : CLS_CSD))
 		return -1;
 	m->tot.ipis++;
 	if (src == SRC_CSD)
