@@ -31,7 +31,10 @@ for k in baseline patched; do
 		END { print m + 0, s + 0 }' "$r/crosscheck.txt")
 	check "$k: per-callback counts equal trace-cmd report's but for window edges (max, sum of differences: $diffs)" \
 		test "${diffs% *}" -le 2 -a "${diffs#* }" -le 4
-	check "$k: the comparison covered the provoked IPIs" grep -q '^do_sync_core ' "$r/crosscheck.txt"
+	# (On the patched kernel the provokers work while oslat spins in user
+	# space: every do_sync_core may be deferred, none sent.)
+	[ $k = baseline ] &&
+		check "$k: the comparison covered the provoked IPIs" grep -q '^do_sync_core ' "$r/crosscheck.txt"
 	for kind in tracepoint kprobe bpf; do
 		s="$o/storm-$kind.json"
 		check "$k: storm $kind did operations" test "$(jq .ops "$s")" -gt 0
@@ -55,8 +58,10 @@ for k in baseline patched; do
 		test "$(jq '[.context.untraced_entries[]] | add' "$o/ipi.json")" = 0
 	check "$k: the isolated CPUs were in user space most of the window ($(jq -c .context.time_s "$o/ipi.json"))" \
 		test "$(jq '[.context.time_s[] | .user / (.user + .kernel + .idle + .unknown) > 0.5] | all' "$o/ipi.json")" = true
-	check "$k: per-context counts add up to the IPIs that arrived in the window" \
-		test "$(jq '[.per_callback[] | .per_context | add] | add' "$o/ipi.json")" -gt 0
+	check "$k: every IPI in the window was classified ($(jq .context.unclassified_ipis "$o/ipi.json") unknown)" \
+		test "$(jq .context.unclassified_ipis "$o/ipi.json")" = 0
+	check "$k: per-CPU context counts add up to the per-callback ones" \
+		test "$(jq '[.per_callback[] | (.per_context | add) == ([.per_cpu_context[] | add] | add)] | all' "$o/ipi.json")" = true
 	# Each bpf operation waits until its filter's JIT pack is freed, so the
 	# next one allocates (and flushes for) a pack of its own.
 	sb="$o/storm-bpf.json"
