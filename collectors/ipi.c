@@ -20,6 +20,8 @@
  *                                           (receiver side, on the isolated CPUs)
  *   ct_work_defer, ct_work_run              (patched kernel only, looked up by
  *                                            name in any event system)
+ *   context_tracking:user_enter/user_exit, power:cpu_idle
+ *                                           (on the isolated CPUs)
  * Each event gets a kernel filter on the isolated CPUs: "F & CPUS{L}" (6.6+),
  * else "F & MASK{L}", else (scalar fields) "F == a || F == b ...". The
  * receiver-side events filter on the common CPU field rather than using
@@ -36,9 +38,16 @@
  * enabling them is not counted. CSDs are matched to the IPIs they caused by
  * collectors/ipi_match.c.
  *
- * JSON (schema 1):
+ * What the isolated CPUs were doing when each IPI arrived (user, kernel,
+ * idle) comes from context_tracking:user_enter/user_exit and power:cpu_idle
+ * on them (not with --no-context); ipi_match.c ("Context") has the rules.
+ * The per-context counts and times cover the counting window: the runner's
+ * steady state (--window-file, read at the end), else tracing on -> off.
+ *
+ * JSON (schema 2; docs/results.md has the schema 2 members "window",
+ * "context" and per_callback[].per_context / per_cpu_context):
  * {
- *   "tool": "isolbench-ipi", "schema": 1,
+ *   "tool": "isolbench-ipi", "schema": 2,
  *   "kernel": "<uname -r>", "isolated": "2-3",
  *   "duration_s": 20.0,               measured window (tracing on -> off)
  *   "window_mono_s": [on, off],       the window in CLOCK_MONOTONIC seconds
