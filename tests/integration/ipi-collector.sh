@@ -12,6 +12,8 @@ out=build/test-logs/ipi-collector.out
 scripts/campaign --results build/test-results tests/configs/provoked.yml >"$out" 2>&1
 check "campaign exits 0" test $? = 0
 dir=$(campaign_dir_of "$out")
+# The campaign's last lines go through tee and may land after it returned.
+[ -n "$dir" ] || dir=$(grep -a '^campaign folder: ' "$out" | tail -n1 | cut -d' ' -f3-)
 [ -d "$dir" ] || { echo "FAIL: no campaign folder"; exit 1; }
 for k in baseline patched; do
 	r="$dir/runs/$k-provoked-rep1"
