@@ -786,8 +786,8 @@ static void add_collector(const char *kind)
 		 * would change what it measures (and overflow the buffers). */
 		if (!strcmp(R.job.case_name, "entry")) {
 			arg(t, "--no-context");
-			arg(t, "entry case: isolbench-entry enters the kernel up to %s times per "
-			    "second on the isolated CPUs; tracing user_enter/user_exit at every "
+			arg(t, "entry case: isolbench-entry enters the kernel on the isolated CPUs "
+			    "at the rates %s (per second); tracing user_enter/user_exit at every "
 			    "entry would change what it measures", R.job.entry_rates);
 		} else if (!strcmp(R.job.case_name, "cyclictest")) {
 			/* Every wake-up is idle exit, user enter, user exit, idle entry:
