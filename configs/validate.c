@@ -492,10 +492,10 @@ static struct json_object *check_cases(struct ctx *c, struct json_object *root)
 		pv = get(k, "provokers");
 		snprintf(f, sizeof(f), "%s.provokers", w);
 		if (pv && !json_object_is_type(pv, json_type_array))
-			field_error(c, f, "must be a list of {kind, rate}");
+			field_error(c, f, "must be a list of {kind, rate, operations (optional)}");
 		for (size_t j = 0; pv && json_object_is_type(pv, json_type_array) &&
 		     j < json_object_array_length(pv); j++) {
-			static const char *const pkeys[] = { "kind", "rate", NULL };
+			static const char *const pkeys[] = { "kind", "rate", "operations", NULL };
 			struct json_object *p = json_object_array_get_idx(pv, j), *pr = json_object_new_object();
 			char pw[96], pf[128], list[128];
 			const char *pk;
@@ -511,6 +511,12 @@ static struct json_object *check_cases(struct ctx *c, struct json_object *root)
 			json_object_object_add(pr, "kind", json_object_new_string(pk ? pk : "?"));
 			json_object_object_add(pr, "rate", json_object_new_int(
 				get_int(c, p, "rate", pf, 10, 1, 100000)));
+			/* The same work on every kernel: a fixed number of operations
+			 * (default: rate x duration, decided by the runner). */
+			snprintf(pf, sizeof(pf), "%s.operations", pw);
+			if (get(p, "operations"))
+				json_object_object_add(pr, "operations", json_object_new_int64(
+					get_int(c, p, "operations", pf, 1, 1, 100000000)));
 			json_object_array_add(pl, pr);
 		}
 		json_object_object_add(r, "provokers", pl);
