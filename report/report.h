@@ -303,6 +303,10 @@ void rp_doc_image(struct rp_doc *d, const char *file, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void rp_doc_pre(struct rp_doc *d, const char *text);
 
+/* Config fidelity (fidelity.c) and osnoise (osnoise.c) sections. */
+int rp_extra_table_no(const struct rp_analysis *a);
+void rp_section_fidelity(struct rp_doc *d, struct rp_analysis *a);
+
 /* Plots (plot.c): 0 on success, -1 when gnuplot failed (message in @err). */
 int rp_plot_available(void);
 int rp_plot_oslat(const struct rp_analysis *a, struct rp_good_case *g, const char *dir,
