@@ -571,6 +571,21 @@ static void add_collector(const char *kind)
 		arg(t, "-e"); arg(t, "ipi:ipi_send_cpumask"); arg(t, "-f"); arg(t, "cpumask & CPUS{%s}", iso);
 		arg(t, "-e"); arg(t, "ipi:ipi_send_cpu"); arg(t, "-f"); arg(t, "cpu & CPUS{%s}", iso);
 		arg(t, "-e"); arg(t, "csd:csd_queue_cpu"); arg(t, "-f"); arg(t, "cpu & CPUS{%s}", iso);
+	} else if (!strcmp(kind, "osnoise")) {
+		/* The osnoise tracer under the workload: noise time per source. */
+		t = add_task("osnoise", ROLE_COLLECTOR, &cpu0);
+		if (!t)
+			return;
+		snprintf(t->out_file, sizeof(t->out_file), "osnoise.json");
+		snprintf(t->armed_file, sizeof(t->armed_file), ".osnoise.armed");
+		arg(t, "isolbench-osnoise"); arg(t, "--isolated"); arg(t, "%s", iso);
+		/* The measurement's own threads are the workload, not noise (comm prefix). */
+		arg(t, "--workload"); arg(t, "%s", !strcmp(R.job.case_name, "oslat") ||
+			!strcmp(R.job.case_name, "cyclictest") ? R.job.case_name : "isolbench-");
+		arg(t, "--json"); arg(t, "%s", path_in(t->out_file));
+		arg(t, "--trace-out"); arg(t, "%s", path_in("osnoise.trace.txt"));
+		arg(t, "--armed-file"); arg(t, "%s", path_in(t->armed_file));
+		arg(t, "-q");
 	}
 	/* irqstat is not a process: /proc snapshots are taken by the runner. */
 }
