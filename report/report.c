@@ -1299,6 +1299,7 @@ static int write_report(struct rp_analysis *a, const struct rp_options *o, const
 	section_bad(d, a, o);
 	section_real(d, a, o);
 	section_runs(d, a);
+	rp_section_osnoise(d, a);
 	rp_section_fidelity(d, a);
 	section_provenance(d, a, o);
 	section_verdict(d, a, v);
