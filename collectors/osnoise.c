@@ -64,7 +64,7 @@
 #define INSTANCE_PREFIX		"isolbench-osnoise-"
 #define BUFFER_KB_MIN		256ULL
 #define BUFFER_KB_MAX		(256ULL * 1024)
-#define BUFFER_KB_DEFAULT	8192ULL
+#define BUFFER_KB_DEFAULT	4096ULL
 #define DURATION_MAX_NS		(7ULL * 86400ULL * 1000000000ULL)
 
 enum exit_code {
