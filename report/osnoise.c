@@ -130,7 +130,7 @@ static void top_table(struct rp_doc *d, const struct rp_analysis *a, struct osn_
 
 	qsort(c->cpus[s], c->ncpus[s], sizeof(struct osn_cpu), cpu_cmp);
 	snprintf(cap, sizeof(cap), "Table %d: osnoise per isolated CPU, case %s, kernel %s "
-		 "(%zu runs)", rp_extra_table_no(a), c->case_name, rp_side_name(a, s), c->nruns[s]);
+		 "(%zu run(s))", rp_extra_table_no(a), c->case_name, rp_side_name(a, s), c->nruns[s]);
 	rp_doc_table(d, cap, 9, head);
 	for (size_t i = 0; i < c->ncpus[s]; i++) {
 		const struct osn_cpu *r = &c->cpus[s][i];
@@ -156,40 +156,43 @@ static void source_table(struct rp_doc *d, const struct rp_analysis *a, struct o
 {
 	const char *head[7];
 	char cap[256];
+	int sides[2], nsides = 0;
 
 	if (!c->nsrc)
 		return;
+	/* Only the kernels that have runs of this case get columns. */
+	for (int s = 0; s < 2; s++)
+		if (c->nruns[s])
+			sides[nsides++] = s;
 	head[0] = "source";
-	head[1] = rp_printf("%s count", rp_side_name(a, 0));
-	head[2] = rp_printf("%s total", rp_side_name(a, 0));
-	head[3] = rp_printf("%s max", rp_side_name(a, 0));
-	head[4] = rp_printf("%s count", rp_side_name(a, 1));
-	head[5] = rp_printf("%s total", rp_side_name(a, 1));
-	head[6] = rp_printf("%s max", rp_side_name(a, 1));
+	for (int i = 0; i < nsides; i++) {
+		head[1 + 3 * i] = rp_printf("%s count", rp_side_name(a, sides[i]));
+		head[2 + 3 * i] = rp_printf("%s total", rp_side_name(a, sides[i]));
+		head[3 + 3 * i] = rp_printf("%s max", rp_side_name(a, sides[i]));
+	}
 	qsort(c->src, c->nsrc, sizeof(struct osn_source), src_cmp);
 	snprintf(cap, sizeof(cap), "Table %d: noise per source on the isolated CPUs, case %s "
-		 "(summed over runs and CPUs; %zu / %zu runs)", rp_extra_table_no(a), c->case_name,
+		 "(summed over runs and CPUs; %zu / %zu run(s))", rp_extra_table_no(a), c->case_name,
 		 c->nruns[0], c->nruns[1]);
-	rp_doc_table(d, cap, 7, head);
+	rp_doc_table(d, cap, 1 + 3 * nsides, head);
 	for (size_t i = 0; i < c->nsrc; i++) {
 		const struct osn_source *src = &c->src[i];
 		char *cells[7];
 
 		cells[0] = rp_printf("%s", src->key);
-		for (int s = 0; s < 2; s++) {
-			bool none = !c->nruns[s];
+		for (int k = 0; k < nsides; k++) {
+			int s = sides[k];
 
-			cells[1 + 3 * s] = none ? rp_printf("-") : rp_printf("%.0f", src->count[s]);
-			cells[2 + 3 * s] = none ? rp_printf("-") : fmt_ns(src->total_ns[s]);
-			cells[3 + 3 * s] = none || !src->count[s] ? rp_printf("-") :
-					   fmt_ns(src->max_ns[s]);
+			cells[1 + 3 * k] = rp_printf("%.0f", src->count[s]);
+			cells[2 + 3 * k] = fmt_ns(src->total_ns[s]);
+			cells[3 + 3 * k] = src->count[s] ? fmt_ns(src->max_ns[s]) : rp_printf("-");
 		}
 		rp_doc_row(d, (const char *const *)cells);
-		for (int k = 0; k < 7; k++)
+		for (int k = 0; k < 1 + 3 * nsides; k++)
 			free(cells[k]);
 	}
 	rp_doc_table_end(d);
-	for (int k = 1; k < 7; k++)
+	for (int k = 1; k < 1 + 3 * nsides; k++)
 		free((char *)head[k]);
 }
 
