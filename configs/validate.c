@@ -35,9 +35,9 @@
 
 static const char *const case_kinds[] = { "oslat", "cyclictest", "entry", "idle", NULL };
 static const char *const noise_kinds[] = { "hackbench", "hackbench-lowmem", "kbuild", NULL };
-static const char *const provoker_kinds[] = { "tracepoint", "kprobe", "bpf", "munmap", NULL };
+static const char *const provoker_kinds[] = { "tracepoint", "kprobe", "bpf", "module", "munmap", NULL };
 /* ipi-stacks: the ipi collector, also recording the sender's kernel stack of every IPI. */
-static const char *const collector_kinds[] = { "irqstat", "ipi", "ipi-stacks", "trace-cmd", NULL };
+static const char *const collector_kinds[] = { "irqstat", "ipi", "ipi-stacks", "trace-cmd", "osnoise", NULL };
 /* ipi: what one call-function IPI costs (icount mode only: guest.accel icount or when_tcg). */
 static const char *const entry_kinds[] = { "getpid", "inkernel", "pagefault", "ipi", NULL };
 /* icount: single-threaded TCG whose guest clock is the instruction counter (one ns per instruction). */
