@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kinds.h"
+
 /*
  * Statistics of isolbench-entry: a fixed-width histogram of entry times in
  * TSC cycles, and the parser of the rate list.
@@ -97,10 +99,10 @@ int entry_hist_rank_in_overflow(const struct entry_hist *h, double p);
  */
 uint64_t percentile_of_samples(uint64_t *v, size_t n, double p);
 
-/* At most this many rates per sweep. */
-#define ENTRY_MAX_RATES 64
-/* Largest target rate, entries per second and CPU. */
-#define ENTRY_MAX_RATE 100000000ULL
+/* At most this many rates per sweep; the largest target rate, entries per
+ * second and CPU (the registry's limits: isolbench-config checks the same). */
+#define ENTRY_MAX_RATES IB_ENTRY_MAX_RATES
+#define ENTRY_MAX_RATE IB_ENTRY_MAX_RATE
 
 /**
  * entry_parse_rates() - parse a rate list such as "1000,10k,100000,max".

@@ -35,6 +35,7 @@
 
 #include "cpulist.h"
 #include "jobspec.h"
+#include "kinds.h"
 #include "perfstat.h"
 
 #define MAX_TASKS 32
@@ -45,8 +46,9 @@ static const char *const role_names[] = { "noise", "provoker", "collector", "mea
 struct task {
 	char name[64];
 	enum role role;
-	char *argv[48];
+	char *argv[IB_ARGV_MAX];
 	int argc;
+	int bad_argv;		/* an argument did not fit: never started */
 	struct ib_cpuset cpus;
 	int restart;		/* restarted when it exits (hackbench loop) */
 	int fifo_prio;		/* SCHED_FIFO priority, 0 = normal (collectors) */
@@ -173,20 +175,53 @@ static struct task *add_task(const char *name, enum role role, const struct ib_c
 	return t;
 }
 
+/* Append one argument; one that does not fit keeps the task from starting. */
 static void arg(struct task *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void arg(struct task *t, const char *fmt, ...)
 {
+	char *s = NULL;
 	va_list ap;
 
-	if (t->argc >= (int)(sizeof(t->argv) / sizeof(t->argv[0])) - 1)
-		return;
 	va_start(ap, fmt);
-	if (vasprintf(&t->argv[t->argc], fmt, ap) < 0)
-		t->argv[t->argc] = NULL;
-	else
-		t->argc++;
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
 	va_end(ap);
-	t->argv[t->argc] = NULL;
+	if (ib_argv_push(t->argv, &t->argc, IB_ARGV_MAX, s) < 0) {
+		if (!t->bad_argv && errno == E2BIG)
+			record_error("%s: argument %d does not fit (at most %d); not started",
+				     t->name, t->argc + 1, IB_ARGV_MAX - 1);
+		else if (!t->bad_argv)
+			record_error("%s: out of memory building its command; not started", t->name);
+		t->bad_argv = 1;
+	}
+}
+
+/* The registry's command template of @k (lib/kinds.c), filled in for this job. */
+static void arg_template(struct task *t, const struct ib_kind *k, const char *rate)
+{
+	char hk[IB_MAX_CPUS * 4], iso[IB_MAX_CPUS * 4], hk0[16], nhk[16], nhk3[16], err[256];
+	unsigned int n = ib_cpuset_count(&R.job.housekeeping);
+	struct ib_template_vars v = {
+		.hk = hk, .iso = iso, .hk0 = hk0, .nhk = nhk, .nhk3 = nhk3, .kind = k->name,
+		.out = t->out_file[0] ? path_in(t->out_file) : NULL, .rate = rate,
+	};
+
+	ib_cpuset_format(&R.job.housekeeping, hk, sizeof(hk));
+	ib_cpuset_format(&R.job.isolated, iso, sizeof(iso));
+	snprintf(hk0, sizeof(hk0), "%d", ib_cpuset_next(&R.job.housekeeping, 0));
+	snprintf(nhk, sizeof(nhk), "%u", n);
+	snprintf(nhk3, sizeof(nhk3), "%u", 3 * n);
+	for (const char *const *a = k->argv; *a; a++) {
+		char *s = ib_template_expand(*a, &v, err, sizeof(err));
+
+		if (!s) {
+			record_error("%s: template of kind %s: %s", t->name, k->name, err);
+			t->bad_argv = 1;
+			return;
+		}
+		arg(t, "%s", s);
+		free(s);
+	}
 }
 
 static int pin_self(const struct ib_cpuset *cpus)
@@ -206,6 +241,8 @@ static int start_task(struct task *t)
 	char errname[PATH_MAX], outname[PATH_MAX];
 	pid_t pid;
 
+	if (t->bad_argv || !t->argc)
+		return -1;
 	snprintf(errname, sizeof(errname), "%s/%s.stderr", R.results, t->name);
 	snprintf(outname, sizeof(outname), "%s/%s.stdout", R.results, t->name);
 	pid = fork();
@@ -489,46 +526,27 @@ static void first_cpu_set(struct ib_cpuset *out, const struct ib_cpuset *in)
 
 static void add_noise(const char *kind)
 {
-	unsigned int hk = ib_cpuset_count(&R.job.housekeeping);
+	const struct ib_kind *k = ib_kind_find(IB_KC_NOISE, kind);
 	struct task *t = add_task(kind, ROLE_NOISE, &R.job.housekeeping);
 
 	if (!t)
 		return;
-	t->restart = 1;
-	if (!strcmp(kind, "hackbench")) {
-		/* rteval's shape: processes, 3 groups per CPU, 1000 loops of 1000 bytes. */
-		arg(t, "hackbench"); arg(t, "-P"); arg(t, "-g"); arg(t, "%u", 3 * hk);
-		arg(t, "-l"); arg(t, "1000"); arg(t, "-s"); arg(t, "1000");
-	} else if (!strcmp(kind, "hackbench-lowmem")) {
-		arg(t, "hackbench"); arg(t, "-P"); arg(t, "-g"); arg(t, "%u", hk);
-		arg(t, "-l"); arg(t, "1000"); arg(t, "-s"); arg(t, "100");
-	} else if (!strcmp(kind, "kbuild")) {
-		arg(t, "/opt/isolbench/bin/isolbench-kbuild-noise"); arg(t, "%u", hk);
-	}
+	t->restart = !!(k->flags & IB_KF_RESTART);
+	arg_template(t, k, NULL);
 }
 
 static void add_provoker(const struct ib_job_provoker *p)
 {
-	char name[64], cpus[64];
+	const struct ib_kind *k = ib_kind_find(IB_KC_PROVOKER, p->kind);
+	char rate[32];
 	struct task *t;
 
-	snprintf(name, sizeof(name), "storm-%s", p->kind);
-	t = add_task(name, ROLE_PROVOKER, &R.job.housekeeping);
+	t = add_task(k->task, ROLE_PROVOKER, &R.job.housekeeping);
 	if (!t)
 		return;
-	snprintf(t->out_file, sizeof(t->out_file), "%s.json", name);
-	ib_cpuset_format(&R.job.housekeeping, cpus, sizeof(cpus));
-	arg(t, "isolbench-storm"); arg(t, "--kind"); arg(t, "%s", p->kind);
-	arg(t, "--rate"); arg(t, "%g", p->rate);
-	/* Until stopped: collectors may take a while to arm. */
-	arg(t, "--duration"); arg(t, "0");
-	arg(t, "--cpus"); arg(t, "%s", cpus);
-	if (!strcmp(p->kind, "munmap")) {
-		ib_cpuset_format(&R.job.isolated, cpus, sizeof(cpus));
-		arg(t, "--victim-cpus"); arg(t, "%s", cpus);
-	}
-	arg(t, "--json"); arg(t, "%s", path_in(t->out_file));
-	arg(t, "-q");
+	snprintf(t->out_file, sizeof(t->out_file), "%s", k->out);
+	snprintf(rate, sizeof(rate), "%g", p->rate);
+	arg_template(t, k, rate);
 }
 
 static void add_collector(const char *kind)
@@ -573,6 +591,8 @@ static void add_collector(const char *kind)
 		arg(t, "-e"); arg(t, "csd:csd_queue_cpu"); arg(t, "-f"); arg(t, "cpu & CPUS{%s}", iso);
 	}
 	/* irqstat is not a process: /proc snapshots are taken by the runner. */
+	else if (strcmp(kind, "irqstat"))
+		record_error("collector %s: the runner has no code for it (bench/run.c)", kind);
 }
 
 /* Run @argv to its end (output to @name.stdout/.stderr); its exit status, or -1. */
@@ -659,7 +679,7 @@ static struct task *add_measurement(void)
 	first_cpu_set(&cpu0, &j->housekeeping);
 	snprintf(hk0, sizeof(hk0), "%d", ib_cpuset_next(&j->housekeeping, 0));
 
-	if (!strcmp(j->case_name, "idle")) {
+	if (!strcmp(j->case_kind, "idle")) {
 		/* Nothing on the isolated CPUs but what the provokers put there
 		 * (the munmap control's victim threads): the window is a sleep on
 		 * a housekeeping CPU. */
@@ -669,7 +689,7 @@ static struct task *add_measurement(void)
 		arg(t, "sleep"); arg(t, "%d", (int)j->duration_s);
 		return t;
 	}
-	if (!strcmp(j->case_name, "oslat")) {
+	if (!strcmp(j->case_kind, "oslat")) {
 		struct ib_cpuset all = j->isolated;
 		int cpu;
 
@@ -687,7 +707,7 @@ static struct task *add_measurement(void)
 		arg(t, "-q"); arg(t, "--json=%s", path_in(t->out_file));
 		return t;
 	}
-	if (!strcmp(j->case_name, "cyclictest")) {
+	if (!strcmp(j->case_kind, "cyclictest")) {
 		struct ib_cpuset all = j->isolated;
 		int cpu;
 
@@ -713,7 +733,7 @@ static struct task *add_measurement(void)
 		arg(t, "--json=%s", path_in(t->out_file));
 		return t;
 	}
-	if (!strcmp(j->case_name, "entry")) {
+	if (!strcmp(j->case_kind, "entry")) {
 		struct ib_cpuset all = j->isolated;
 		bool perf = probe_perf();
 		int cpu;
@@ -742,7 +762,7 @@ static struct task *add_measurement(void)
 		arg(t, "-q");
 		return t;
 	}
-	record_error("unknown case '%s'", j->case_name);
+	record_error("unknown case '%s'", j->case_kind);
 	return NULL;
 }
 
@@ -821,7 +841,8 @@ static void write_record(const char *status, double t_measure_start, double t_me
 
 	json_object_object_add(rec, "schema", json_object_new_int(1));
 	json_object_object_add(rec, "run_id", json_object_new_string(R.job.run_id));
-	json_object_object_add(rec, "case", json_object_new_string(R.job.case_name));
+	json_object_object_add(rec, "case_kind", json_object_new_string(R.job.case_kind));
+	json_object_object_add(rec, "case_name", json_object_new_string(R.job.case_name));
 	json_object_object_add(rec, "status", json_object_new_string(status));
 	ib_cpuset_format(&R.job.isolated, buf, sizeof(buf));
 	json_object_object_add(rec, "isolated", json_object_new_string(buf));
@@ -902,7 +923,7 @@ int main(int argc, char **argv)
 	if (ib_job_load(argv[1], &R.job, err, sizeof(err)) < 0) {
 		logmsg("bad job spec: %s", err);
 		R.job.run_id = "unknown";
-		R.job.case_name = "unknown";
+		R.job.case_kind = R.job.case_name = "unknown";
 		record_error("bad job spec: %s", err);
 		write_record("failed", 0, 0);
 		return 2;
@@ -910,7 +931,8 @@ int main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	pin_self(&R.job.housekeeping);
-	logmsg("run %s: case %s for %.0f s, warm-up %.0f s", R.job.run_id, R.job.case_name,
+	logmsg("run %s: case %s (%s) for %.0f s, warm-up %.0f s", R.job.run_id, R.job.case_name,
+	       R.job.case_kind,
 	       R.job.duration_s, R.job.warmup_s);
 
 	if (copy_atomic("/proc/interrupts", "interrupts.before") < 0 ||

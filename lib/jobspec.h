@@ -5,8 +5,7 @@
 #include <stddef.h>
 
 #include "cpulist.h"
-
-#define IB_JOB_MAX_ITEMS 8
+#include "kinds.h"	/* IB_JOB_MAX_ITEMS and every kind's limits */
 
 struct ib_job_provoker {
 	const char *kind;	/* tracepoint, kprobe, bpf, munmap */
@@ -22,7 +21,8 @@ struct ib_job {
 	int schema;
 	const char *run_id;
 	const char *kernel;
-	const char *case_name;	/* the case kind: oslat, cyclictest, entry, idle */
+	const char *case_kind;	/* the case kind: oslat, cyclictest, entry, idle */
+	const char *case_name;	/* the case name the campaign file gave it */
 	double duration_s;
 	double warmup_s;
 	struct ib_cpuset isolated;

@@ -200,7 +200,8 @@ static void load_run(struct rp_campaign *c, struct rp_run *r, struct json_object
 
 	snprintf(path, sizeof(path), "%s/run.json", r->dir);
 	run = load_optional(path, &err);
-	r->case_kind = rp_strdup(rp_jstr(run, "case_kind", rp_jstr(job, "case", "?")));
+	r->case_kind = rp_strdup(rp_jstr(run, "case_kind",
+				     rp_jstr(job, "case_kind", rp_jstr(job, "case", "?"))));
 	/* "tcg, single-threaded" when the campaign asked for guest.tcg_threads: single. */
 	if (!strcmp(rp_jstr(run, "accel", ""), "tcg") && rp_jstr(run, "tcg_threads", NULL)) {
 		char acc[64];
