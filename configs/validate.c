@@ -26,6 +26,7 @@
 
 #include "cpulist.h"
 #include "kinds.h"
+#include "reference.h"
 #include "../bench/entry_stats.h"
 #include "parse.h"
 #include "yaml2json.h"
@@ -331,6 +332,7 @@ static struct json_object *check_kernels(struct ctx *c, struct json_object *root
 			    "fragments and (for a patched kernel) series");
 		return out;
 	}
+	list_fits(c, v, "kernels", "kernels");
 	for (size_t i = 0; i < json_object_array_length(v); i++) {
 		struct json_object *k = json_object_array_get_idx(v, i), *r, *frags;
 		char f[128], w[64], abs[PATH_MAX];
@@ -383,6 +385,8 @@ static struct json_object *check_kernels(struct ctx *c, struct json_object *root
 			    !json_object_array_length(frags))
 				field_error(c, f, "is required: a list of config fragments, names in "
 					    "guest-kernel/fragments/ (e.g. [base, isolation, tracing, 9p]) or paths");
+			else
+				list_fits(c, frags, "kernels.fragments", f);
 			for (size_t j = 0; frags && json_object_is_type(frags, json_type_array) &&
 			     j < json_object_array_length(frags); j++) {
 				const char *fr = json_object_get_string(json_object_array_get_idx(frags, j));
@@ -527,6 +531,7 @@ static struct json_object *check_cases(struct ctx *c, struct json_object *root)
 		field_error(c, "cases", "is required: a list of cases, each with name and kind (%s)", kinds);
 		return out;
 	}
+	list_fits(c, v, "cases", "cases");
 	for (size_t i = 0; i < json_object_array_length(v); i++) {
 		struct json_object *k = json_object_array_get_idx(v, i), *r, *pv, *pl;
 		char f[128], w[64];
@@ -872,6 +877,7 @@ static void usage(FILE *f)
 		"       isolbench-config resolve CAMPAIGN.yml [--out FILE] [--root DIR]\n"
 		"       isolbench-config pin --vcpus N --housekeeping LIST [--host-cpus auto|LIST]\n"
 		"                            [--emulator-cpus auto|LIST] [--host-isolated LIST]\n"
+		"       isolbench-config docs | schema\n"
 		"\n"
 		"  check     validate every field; exit 0 when the file is good\n"
 		"  resolve   validate, then write the resolved campaign (defaults filled in,\n"
@@ -879,6 +885,8 @@ static void usage(FILE *f)
 		"  --root    folder relative paths start from (default: the current folder)\n"
 		"  pin       print the vCPU -> host CPU plan (JSON) for this host; auto emulator\n"
 		"            CPUs are the host CPUs outside --host-isolated (else the first)\n"
+		"  docs      print the campaign-file reference (docs/config.md)\n"
+		"  schema    print the campaign file's JSON Schema (configs/campaign.schema.json)\n"
 		"\n"
 		"exit status: 0 good, 2 bad config or usage, 1 could not write the output\n");
 }
@@ -899,6 +907,11 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "pin"))
 		return cmd_pin(argc - 2, argv + 2);
+	/* The campaign-file reference and schema, written from lib/kinds.c. */
+	if (argc == 2 && !strcmp(argv[1], "docs"))
+		return ib_reference_docs(stdout) || fflush(stdout) ? 1 : 0;
+	if (argc == 2 && !strcmp(argv[1], "schema"))
+		return ib_reference_schema(stdout) || fflush(stdout) ? 1 : 0;
 	while ((opt = getopt_long(argc, argv, "o:r:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'o': out = optarg; break;
