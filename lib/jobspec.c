@@ -88,17 +88,14 @@ static int get_setting(struct json_object *root, const char *block, const char *
 	return 0;
 }
 
-int ib_job_load(const char *path, struct ib_job *job, char *err, size_t errlen)
+static int load_fields(const char *path, struct json_object *root, struct ib_job *job, char *err,
+		       size_t errlen)
 {
-	struct json_object *root, *v, *sub;
+	struct json_object *v, *sub;
 	const struct ib_field *f;
 	const char *s;
 	double d;
 
-	memset(job, 0, sizeof(*job));
-	root = json_object_from_file(path);
-	if (!root)
-		return bad(err, errlen, "%s: not readable JSON (%s)", path, json_util_get_last_err());
 	if (!json_object_is_type(root, json_type_object))
 		return bad(err, errlen, "%s: top level must be an object", path);
 	if (get_num(root, "schema", &d) < 0 || d != 2)
@@ -181,6 +178,29 @@ int ib_job_load(const char *path, struct ib_job *job, char *err, size_t errlen)
 	if (job->entry_nrates > ib_field_find("cases.entry.rates")->max)
 		return bad(err, errlen, "%s: entry.rates has %d rates; at most %lld", path,
 			   job->entry_nrates, ib_field_find("cases.entry.rates")->max);
-	/* The JSON object stays alive: the strings above point into it. */
 	return 0;
+}
+
+int ib_job_load(const char *path, struct ib_job *job, char *err, size_t errlen)
+{
+	struct json_object *root;
+
+	memset(job, 0, sizeof(*job));
+	root = json_object_from_file(path);
+	if (!root)
+		return bad(err, errlen, "%s: not readable JSON (%s)", path, json_util_get_last_err());
+	if (load_fields(path, root, job, err, errlen) < 0) {
+		json_object_put(root);
+		memset(job, 0, sizeof(*job));
+		return -1;
+	}
+	/* The JSON object stays alive: the job's strings point into it. */
+	job->json = root;
+	return 0;
+}
+
+void ib_job_free(struct ib_job *job)
+{
+	json_object_put(job->json);
+	memset(job, 0, sizeof(*job));
 }

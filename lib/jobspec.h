@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+struct json_object;
+
 #include "cpulist.h"
 #include "kinds.h"	/* IB_JOB_MAX_ITEMS and every kind's limits */
 
@@ -18,6 +20,7 @@ struct ib_job_provoker {
  * lives as long as the process. docs/results.md describes the fields.
  */
 struct ib_job {
+	struct json_object *json;	/* the parsed file the strings point into */
 	int schema;
 	const char *run_id;
 	const char *kernel;
@@ -53,5 +56,11 @@ struct ib_job {
  * Return: 0, or -1 with @err set.
  */
 int ib_job_load(const char *path, struct ib_job *job, char *err, size_t errlen);
+
+/**
+ * ib_job_free() - release what ib_job_load() kept (the job's strings die with it).
+ * @job: a loaded job
+ */
+void ib_job_free(struct ib_job *job);
 
 #endif

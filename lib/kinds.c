@@ -251,8 +251,10 @@ char *ib_kind_list(enum ib_kind_class cls, const char *sep, char *buf, size_t le
 		if (ib_kinds[i].cls != cls)
 			continue;
 		n = snprintf(buf + used, len - used, "%s%s", used ? sep : "", ib_kinds[i].name);
-		if (n < 0 || (size_t)n >= len - used)
+		if (n < 0 || (size_t)n >= len - used) {
+			buf[used] = '\0';	/* whole names only */
 			break;
+		}
 		used += n;
 	}
 	return buf;
