@@ -8,3 +8,11 @@ isolbench-report_PKGS := json-c gsl
 UNIT_TESTS += test_stats
 test_stats_SRCS := tests/unit/test_stats.c report/stats.c
 test_stats_PKGS := gsl
+
+# Every allocation of the loader and the analysis fails once in turn: no crash,
+# and rp_campaign_load()/rp_analyse() say so (realloc/calloc wrapped at link time).
+UNIT_TESTS += test_report_alloc
+test_report_alloc_SRCS := tests/unit/test_report_alloc.c report/campaign.c report/analysis.c \
+	report/stats.c
+test_report_alloc_PKGS := gsl
+test_report_alloc_LDFLAGS := -Wl,--wrap=realloc -Wl,--wrap=calloc

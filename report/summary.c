@@ -167,7 +167,15 @@ int main(int argc, char **argv)
 	while (dir && (d = readdir(dir))) {
 		if (d->d_name[0] == '.' || strstr(d->d_name, ".attempt-"))
 			continue;
-		rows = realloc(rows, (nrows + 1) * sizeof(*rows));
+		struct row *grown = realloc(rows, (nrows + 1) * sizeof(*rows));
+
+		if (!grown) {
+			fprintf(stderr, "isolbench-summary: out of memory\n");
+			free(rows);
+			closedir(dir);
+			return 1;
+		}
+		rows = grown;
 		snprintf(rows[nrows++].slug, sizeof(rows->slug), "%s", d->d_name);
 	}
 	if (dir)
