@@ -29,7 +29,8 @@ static const char *type_text(const struct ib_field *f, char *buf, size_t len)
 		snprintf(buf, len, "text");
 		break;
 	case IB_FT_NAME:
-		snprintf(buf, len, "name: %lld..%lld letters, digits, '.', '_', '-'", f->min, f->max);
+		snprintf(buf, len, "name: %lld..%lld letters, digits, '.', '_', '-', starting with a "
+			 "letter or digit", f->min, f->max);
 		break;
 	case IB_FT_BOOL:
 		snprintf(buf, len, "true or false");

@@ -12,6 +12,7 @@
  * filled in, and the run matrix (kernel x case x repetition), each run with
  * the job spec its guest will read.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <json-c/json.h>
@@ -28,8 +29,10 @@
 #include "kinds.h"
 #include "reference.h"
 #include "../bench/entry_stats.h"
+#include "jsonout.h"
 #include "parse.h"
 #include "yaml2json.h"
+#include "../report/report.h"
 
 #define EXIT_BAD_CONFIG 2
 
@@ -120,6 +123,35 @@ static const char *get_string(struct ctx *c, struct json_object *o, const char *
 		return def;
 	}
 	return json_object_get_string(v);
+}
+
+/*
+ * The one definition of a name (campaign, kernel, case): it becomes part of
+ * folder names, libvirt domain names, run ids and command lines, so it is a
+ * plain word: a letter or digit first, then letters, digits, '.', '_', '-',
+ * at most IB_NAME_MAX bytes. Nothing in it means anything to a shell, to XML
+ * or to a path ('..' cannot start one).
+ */
+#define IB_NAME_MAX 64
+#define IB_NAME_RULE "1..64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+
+static bool name_valid(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n < 1 || n > IB_NAME_MAX || !isalnum((unsigned char)s[0]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("._-", s[i]))
+			return false;
+	return true;
+}
+
+static void check_name(struct ctx *c, const char *field, const char *name, const char *example)
+{
+	if (!name_valid(name))
+		field_error(c, field, "'%s' is not a name: use %s (e.g. %s)", name ? name : "",
+			    IB_NAME_RULE, example);
 }
 
 static long get_int(struct ctx *c, struct json_object *o, const char *key, const char *field,
@@ -347,8 +379,7 @@ static struct json_object *check_kernels(struct ctx *c, struct json_object *root
 		r = json_object_new_object();
 		snprintf(f, sizeof(f), "%s.name", w);
 		name = get_string(c, k, "name", f, NULL);
-		if (!name || !*name || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != strlen(name))
-			field_error(c, f, "is required: letters, digits, '.', '_' or '-' (e.g. baseline)");
+		check_name(c, f, name, "baseline");
 		for (size_t j = 0; name && j < i; j++) {
 			const char *other = get_string(c, json_object_array_get_idx(v, j), "name", f, "");
 
@@ -389,9 +420,17 @@ static struct json_object *check_kernels(struct ctx *c, struct json_object *root
 				list_fits(c, frags, "kernels.fragments", f);
 			for (size_t j = 0; frags && json_object_is_type(frags, json_type_array) &&
 			     j < json_object_array_length(frags); j++) {
-				const char *fr = json_object_get_string(json_object_array_get_idx(frags, j));
+				struct json_object *fo = json_object_array_get_idx(frags, j);
+				const char *fr = json_object_get_string(fo);
 				char rel[PATH_MAX];
 
+				if (!fo || !json_object_is_type(fo, json_type_string) || !*fr) {
+					char ff[160];
+
+					snprintf(ff, sizeof(ff), "%s[%zu]", f, j);
+					field_error(c, ff, "must be a fragment name or path (a string)");
+					continue;
+				}
 				if (!strchr(fr, '/'))
 					snprintf(rel, sizeof(rel), "guest-kernel/fragments/%s.config", fr);
 				else
@@ -411,11 +450,31 @@ static struct json_object *check_kernels(struct ctx *c, struct json_object *root
 	return out;
 }
 
+/*
+ * Kernel parameters are printable text on one line (the XML escapes the
+ * rest; a newline or control character is never meant).
+ */
+static const char *check_cmdline(struct ctx *c, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > 1024)
+		field_error(c, "guest.extra_cmdline", "is %zu bytes; at most 1024", n);
+	for (size_t i = 0; i < n; i++) {
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
+			field_error(c, "guest.extra_cmdline", "holds a control character (byte %zu); "
+				    "write kernel parameters on one line, separated by spaces", i);
+			break;
+		}
+	}
+	return s;
+}
+
 static struct json_object *check_guest(struct ctx *c, struct json_object *root,
 				       struct ib_cpuset *iso, struct ib_cpuset *hk)
 {
 	struct json_object *g = get(root, "guest"), *r = json_object_new_object();
-	char buf[256];
+	char buf[IB_CPULIST_MAX];
 	long vcpus;
 	const char *accel, *threads;
 	int ok = 1;
@@ -470,7 +529,7 @@ static struct json_object *check_guest(struct ctx *c, struct json_object *root,
 		json_object_object_add(r, "emulator_cpus", json_object_new_string(ec));
 	}
 	json_object_object_add(r, "extra_cmdline", json_object_new_string(
-		get_string_r(c, g, "guest.extra_cmdline", "guest.extra_cmdline")));
+		check_cmdline(c, get_string_r(c, g, "guest.extra_cmdline", "guest.extra_cmdline"))));
 	return r;
 }
 
@@ -548,8 +607,7 @@ static struct json_object *check_cases(struct ctx *c, struct json_object *root)
 		kind = get_kind_r(c, k, "cases.kind", f);
 		snprintf(f, sizeof(f), "%s.name", w);
 		name = get_string(c, k, "name", f, kind);
-		if (!name || !*name || strchr(name, '/') || strchr(name, ' '))
-			field_error(c, f, "must be a word without '/' or spaces");
+		check_name(c, f, name, "oslat-hackbench");
 		json_object_object_add(r, "name", json_object_new_string(name ? name : "?"));
 		json_object_object_add(r, "kind", json_object_new_string(kind ? kind : "?"));
 		snprintf(f, sizeof(f), "%s.noise", w);
@@ -608,11 +666,15 @@ static struct json_object *check_cases(struct ctx *c, struct json_object *root)
 			snprintf(f, sizeof(f), "%s.%s", w, ck->name);
 			json_object_object_add(r, ck->name, settings_block(c, get(k, ck->name), ck, f));
 		}
-		for (size_t j = 0; j < i; j++) {
-			const char *other = get_string(c, json_object_array_get_idx(v, j), "name", f, "");
+		/* Compare resolved names: an unnamed case is named after its kind. */
+		for (size_t j = 0; j < json_object_array_length(out); j++) {
+			const char *other = json_object_get_string(
+				get(json_object_array_get_idx(out, j), "name"));
 
 			if (name && !strcmp(other, name))
-				field_error(c, w, "case name '%s' is used by cases[%zu] too", name, j);
+				field_error(c, w, "case name '%s' is used by an earlier case too (a case "
+					    "without a name is named after its kind); give each case its own "
+					    "name", name);
 		}
 		json_object_array_add(out, r);
 	}
@@ -648,6 +710,17 @@ static void check_report_options(struct ctx *c, struct json_object *root)
 	}
 }
 
+/* The report's gate table decides which gates and limits exist. */
+static void check_gates(struct ctx *c, struct json_object *gates)
+{
+	struct rp_verdict v;
+
+	rp_gates_check(gates, &v);
+	for (size_t i = 0; i < v.nerrors; i++)
+		field_error(c, "gates", "%s", v.errors[i]);
+	rp_verdict_free(&v);
+}
+
 static struct json_object *resolve(struct ctx *c, struct json_object *root)
 {
 	struct json_object *out = json_object_new_object(), *kernels, *cases, *guest, *runs;
@@ -655,7 +728,7 @@ static struct json_object *resolve(struct ctx *c, struct json_object *root)
 	const char *name;
 	double duration, warmup, timeout;
 	long reps;
-	char buf[128];
+	char buf[2 * IB_NAME_MAX + 16];
 
 	if (!json_object_is_type(root, json_type_object)) {
 		field_error(c, "(top level)", "must be a mapping of name, kernels, guest, cases, ...");
@@ -663,8 +736,7 @@ static struct json_object *resolve(struct ctx *c, struct json_object *root)
 	}
 	check_fields(c, root, "", ib_campaign_fields);
 	name = get_string_r(c, root, "name", "name");
-	if (strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != strlen(name))
-		field_error(c, "name", "may only hold letters, digits, '.', '_' and '-'");
+	check_name(c, "name", name, "nightly");
 	json_object_object_add(out, "name", json_object_new_string(name));
 	json_object_object_add(out, "description", json_object_new_string(
 		get_string_r(c, root, "description", "description")));
@@ -691,6 +763,7 @@ static struct json_object *resolve(struct ctx *c, struct json_object *root)
 	check_report_options(c, root);
 	if (get(root, "report"))
 		json_object_object_add(out, "report", json_object_get(get(root, "report")));
+	check_gates(c, get(root, "gates"));
 
 	/* The run matrix: repetitions outermost, so an interrupted campaign
 	 * still has every kernel and case at least once. */
@@ -704,6 +777,7 @@ static struct json_object *resolve(struct ctx *c, struct json_object *root)
 				const char *kn = json_object_get_string(get(k, "name"));
 				const char *cn = json_object_get_string(get(cs, "name"));
 
+				/* Names are at most IB_NAME_MAX bytes: ids are never cut. */
 				snprintf(buf, sizeof(buf), "%s/%s/rep%ld", kn, cn, rep);
 				json_object_object_add(run, "id", json_object_new_string(buf));
 				snprintf(buf, sizeof(buf), "%s-%s-rep%ld", kn, cn, rep);
@@ -755,7 +829,7 @@ static int pin_plan(const struct ib_cpuset *host, const struct ib_cpuset *hk, in
 	int ncpu = ib_cpuset_count(host), first = ib_cpuset_next(host, 0);
 	struct json_object *o, *pins;
 	struct ib_cpuset emu, avail;
-	char buf[64];
+	char buf[IB_CPULIST_MAX];
 	int slot = 0, oversub, cpu;
 
 	if (ncpu < 1) {
@@ -813,7 +887,7 @@ static int cmd_pin(int argc, char **argv)
 	const char *host_cpus = "auto", *emulator = "auto", *hk_s = NULL, *iso_s = NULL;
 	struct ib_cpuset host, hk, host_iso;
 	struct json_object *plan;
-	char err[256], online[256];
+	char err[256], online[IB_CPULIST_MAX];
 	int vcpus = 0;
 
 	for (int i = 0; i + 1 < argc; i += 2) {
@@ -844,8 +918,11 @@ static int cmd_pin(int argc, char **argv)
 	if (!strcmp(host_cpus, "auto")) {
 		FILE *f = fopen("/sys/devices/system/cpu/online", "r");
 
-		if (!f || !fgets(online, sizeof(online), f)) {
+		/* A cut list would leave CPUs out of the plan: read it whole. */
+		if (!f || !fgets(online, sizeof(online), f) || !strchr(online, '\n')) {
 			fprintf(stderr, "pin: cannot read /sys/devices/system/cpu/online\n");
+			if (f)
+				fclose(f);
 			return 1;
 		}
 		fclose(f);
@@ -935,17 +1012,51 @@ int main(int argc, char **argv)
 	if (c.errors) {
 		fprintf(stderr, "%s: %d problem%s; nothing was started\n", c.file, c.errors,
 			c.errors == 1 ? "" : "s");
+		json_object_put(resolved);
+		json_object_put(root);
 		return EXIT_BAD_CONFIG;
 	}
 	if (!strcmp(cmd, "resolve")) {
 		const char *s = json_object_to_json_string_ext(resolved,
 			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
-		FILE *f = out ? fopen(out, "w") : stdout;
+		char *tmp = NULL;
+		FILE *f = stdout;
+		struct stat st;
+		int bad = 0;
 
-		if (!f || fprintf(f, "%s\n", s) < 0 || (out && fclose(f))) {
-			fprintf(stderr, "cannot write %s: %s\n", out ? out : "stdout", strerror(errno));
+		/* A file --out is written whole or not at all (a temporary file
+		 * renamed over it); a device or a pipe is written as it is. */
+		if (out && stat(out, &st) == 0 && !S_ISREG(st.st_mode)) {
+			if (!(f = fopen(out, "w")))
+				bad = 1;
+		} else if (out && (asprintf(&tmp, "%s.tmp.%d", out, (int)getpid()) < 0 ||
+				   !(f = fopen(tmp, "w")))) {
+			bad = 1;
+		}
+		if (bad) {
+			fprintf(stderr, "cannot write %s: %s\n", out, strerror(errno));
+			free(tmp);
+			json_object_put(resolved);
+			json_object_put(root);
 			return 1;
 		}
+		bad = fprintf(f, "%s\n", s) < 0;
+		if (tmp)
+			bad |= ib_file_commit(f, tmp, out) < 0;
+		else if (out)
+			bad |= ib_file_finish(f) < 0;
+		else
+			bad |= fflush(f) != 0 || ferror(f);
+		if (bad) {
+			fprintf(stderr, "cannot write %s: %s\n", out ? out : "stdout", strerror(errno));
+			if (tmp)
+				unlink(tmp);
+			free(tmp);
+			json_object_put(resolved);
+			json_object_put(root);
+			return 1;
+		}
+		free(tmp);
 	} else {
 		printf("%s: ok (%zu runs)\n", c.file,
 		       json_object_array_length(json_object_object_get(resolved, "runs")));

@@ -414,6 +414,32 @@ void rp_gates_judge(const struct rp_analysis *a, struct json_object *gates, stru
 	}
 }
 
+size_t rp_gates_check(struct json_object *gates, struct rp_verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	if (!gates)
+		return 0;
+	if (!json_object_is_type(gates, json_type_object)) {
+		add_error(v, rp_strdup("gates: must be a mapping of gate name -> limit"));
+		return v->nerrors;
+	}
+	json_object_object_foreach(gates, name, val) {
+		const struct gate_def *g = NULL;
+		char *why = NULL;
+		double limit;
+
+		for (size_t i = 0; i < NGATES; i++)
+			if (!strcmp(gate_table[i].name, name))
+				g = &gate_table[i];
+		if (!g)
+			add_error(v, rp_printf("unknown gate '%s'; known gates: %s", name,
+					       rp_gates_names()));
+		else if (!val || !limit_of(g, val, &limit, &why))
+			add_error(v, why ? why : rp_printf("gate %s: no limit given", name));
+	}
+	return v->nerrors;
+}
+
 static struct json_object *num_or_null(double v)
 {
 	return isfinite(v) ? ib_json_double(v) : NULL;

@@ -12,7 +12,8 @@
  *
  * Exit: 0 report written and every gate passed (or there are none),
  * 1 a gate failed, 2 bad usage, unreadable campaign, or a malformed /
- * unknown gate (the report is still written when the campaign was readable).
+ * unknown gate (the report is still written when the campaign was readable),
+ * 3 the report could not be written.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -38,6 +39,7 @@ enum exit_code {
 	EXIT_OK = 0,
 	EXIT_GATE_FAILED = 1,
 	EXIT_USAGE = 2,
+	EXIT_WRITE = 3,	/* could not write the report (full disk, ...): no verdict */
 };
 
 void rp_fmt_ns(char *buf, size_t len, double ns)
@@ -1586,7 +1588,8 @@ static void usage(FILE *f)
 		ALPHA_MAX, NBOOT_MIN, NBOOT_MAX, NBOOT_DEFAULT);
 	rp_gates_help(f);
 	fprintf(f, "\nExit status: 0 report written and all gates passed (or none), 1 a gate "
-		   "failed,\n2 bad usage, unreadable campaign, or an unknown/malformed gate.\n");
+		   "failed,\n2 bad usage, unreadable campaign, or an unknown/malformed gate,\n"
+		   "3 the report could not be written (nothing half-written is left).\n");
 }
 
 static bool kernel_has_series(const struct rp_campaign *c, const char *name)
@@ -1730,6 +1733,7 @@ static int write_report(struct rp_analysis *a, const struct rp_options *o, const
 	section_real(d, a, o);
 	section_runs(d, a);
 	section_provenance(d, a, o);
+	rp_section_window_audit(d, a);
 	section_verdict(d, a, v);
 	section_stacks(d, a);
 	return rp_doc_close(d);
@@ -1883,7 +1887,7 @@ int main(int argc, char **argv)
 	}
 	if (mkdir(o.outdir, 0755) < 0 && errno != EEXIST) {
 		fprintf(stderr, TOOL ": %s: %s\n", o.outdir, strerror(errno));
-		rc = EXIT_USAGE;
+		rc = EXIT_WRITE;
 		goto out;
 	}
 	if (rp_analyse(&a, &o) < 0) {
@@ -1901,7 +1905,7 @@ int main(int argc, char **argv)
 		if (write_report(&a, &o, &v) < 0 || rp_gates_write(&a, &v, path) < 0) {
 			fprintf(stderr, TOOL ": writing into %s: %s\n", o.outdir, strerror(errno));
 			free(path);
-			rc = EXIT_USAGE;
+			rc = EXIT_WRITE;
 			goto out_verdict;
 		}
 		free(path);

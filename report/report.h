@@ -416,6 +416,19 @@ struct rp_verdict {
 void rp_gates_judge(const struct rp_analysis *a, struct json_object *gates, struct rp_verdict *v);
 int rp_gates_write(const struct rp_analysis *a, const struct rp_verdict *v, const char *path);
 void rp_verdict_free(struct rp_verdict *v);
+
+/**
+ * rp_gates_check() - check a "gates" mapping without any numbers.
+ * @gates: the mapping from the campaign file (may be NULL)
+ * @v:     filled with the errors only (unknown gate, malformed limit);
+ *         rp_verdict_free() it
+ *
+ * The same checks rp_gates_judge() makes, so `isolbench-config check`
+ * refuses a gate typo before the campaign runs, not when the report ends.
+ *
+ * Return: the number of errors.
+ */
+size_t rp_gates_check(struct json_object *gates, struct rp_verdict *v);
 /* The gate names and what each means, for --help and messages. */
 void rp_gates_help(FILE *f);
 const char *rp_gates_names(void);
@@ -441,5 +454,7 @@ char *rp_vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0
 void rp_fmt_ns(char *buf, size_t len, double ns);
 /* A number for people: 7,780 / 854 / 0.42 / 0.0031, never 7.78e+03. */
 void rp_fmt_num(char *buf, size_t len, double v);
+/* The window audit of the compared kernels' builds (audit.c). */
+void rp_section_window_audit(struct rp_doc *d, const struct rp_analysis *a);
 
 #endif

@@ -59,3 +59,49 @@ $tool schema | jq -c '[paths(objects and .type? == "integer")] | .[]' | while re
 	check "$field defaults to the registry's $def (got $got)" test "$got" = "$def"
 done
 rm -f "$base" "$base.try.json"
+# The campaign folder is named from the validated name, not the raw YAML
+# line: a comment or quotes around the name change nothing, and the
+# playbooks' variables come from a JSON file, not from -e "k=$v" words.
+rm -rf build/test-results/plan
+for f in name-comment name-quoted; do
+	out=$(scripts/campaign --only plan --results build/test-results/plan "tests/configs/$f.yml" 2>&1); rc=$?
+	d=$(sed -n 's/^campaign folder: //p' <<<"$out")
+	check "$f: --only plan succeeds" test "$rc" = 0
+	check "$f: the folder is results/nightly-<time>" \
+		sh -c "echo '$d' | grep -q -E '/build/test-results/plan/nightly-[0-9]{8}-[0-9]{6}\$'"
+	check "$f: ansible-vars.json holds campaign_dir exactly" \
+		test "$(jq -r .campaign_dir "$d/ansible-vars.json" 2>/dev/null)" = "$d"
+	rm -rf "$d"
+done
+check "nothing was made outside the results folder" \
+	test "$(ls -A build/test-results/plan)" = ""
+# Two unnamed cases of one kind would share run folders: refused above
+# (bad/unnamed-same-kind.yml); the longest names give ids in full.
+long=$(printf 'k%.0s' $(seq 64))
+sed -e "s/name: baseline/name: $long/" -e "s/name: oslat-hackbench/name: ${long//k/c}/" \
+	tests/configs/good.yml >build/test-results/long-names.yml
+out=$($tool resolve build/test-results/long-names.yml)
+check "64-byte names: run ids are not cut" \
+	test "$(echo "$out" | jq -r '.runs[1].id')" = "$long/${long//k/c}/rep2"
+check "64-byte names: every run id is distinct" \
+	test "$(echo "$out" | jq -r '.runs[].id' | sort -u | wc -l)" = 2
+# 100,000 nested lists crashed the recursive YAML reader (stack overflow).
+{ echo "name: deep"; printf 'guest: '; head -c 100000 /dev/zero | tr '\0' '['; echo; } \
+	>build/test-results/deep.yml
+msg=$($tool check build/test-results/deep.yml 2>&1); rc=$?
+check "100,000-deep nesting is refused (exit 2), not a crash (exit $rc)" test $rc = 2
+check "  and the message says how deep is allowed" grep -q "nested more than 64 levels" <<<"$msg"
+# CPU lists are never cut: the longest list (every other CPU of 1024) in the
+# pin plan and in the guest's isolated set (they were cut at 64 and 256
+# bytes, so the emulator could land on an isolated CPU).
+odd=$(seq -s, 1 2 1023) even=$(seq -s, 0 2 1022)
+plan=$($tool pin --vcpus 4 --housekeeping 0-1 --host-cpus 0-1023 --host-isolated "$odd")
+check "pin: the emulator CPUs are every housekeeping CPU of 1024 ($(echo ${#even}) bytes)" \
+	test "$(echo "$plan" | jq -r .emulator_cpus)" = "$even"
+check "pin: no vCPU shares a CPU with the emulator" \
+	test "$(echo "$plan" | jq '[.vcpu_host_cpus[] | select(. % 2 == 0)] | length')" = 0
+sed -e 's/vcpus: 4/vcpus: 1024/' -e "s/housekeeping: 0-1/housekeeping: \"$even\"/" \
+	-e "s/isolated: 2-3/isolated: \"$odd\"/" tests/configs/good.yml >build/test-results/wide.yml
+out=$($tool resolve build/test-results/wide.yml)
+check "resolve: a 1024-vCPU guest's isolated list is whole" \
+	test "$(echo "$out" | jq -r '.runs[0].job.isolated')" = "$odd"

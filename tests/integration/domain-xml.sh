@@ -92,3 +92,25 @@ check "  and fails the recipe check" sh -c "! python3 $files/check-rt-recipe.py 
 	--accel kvm --host-cpus 0-3 >$work/kvm-over.recipe"
 check_grep "  because vCPUs share host CPUs" 'shares host CPU' "$work/kvm-over.recipe"
 cat "$work"/*.recipe
+
+# Hostile values: extra_cmdline and the run id are escaped, so they stay
+# text and cannot add a disk or break the XML; the guest's out/ share uses
+# mapped access (no host device nodes, links or setuid files from a guest).
+hostile='x</cmdline></os><devices><disk type="file" device="disk"><source file="/etc/shadow"/><target dev="vdb"/></disk></devices><os><cmdline>y & z'\'''
+jq -n --arg c "$hostile" --arg r 'a&b<c>/"d"' '{render_extra_cmdline: $c, render_run_id: $r}' \
+	>"$work/hostile-vars.json"
+check "hostile extra_cmdline and run id render" render tcg-hostile tcg "$work/plan16.json" \
+	-e "@$work/hostile-vars.json"
+check "  still valid for the schema" virt-xml-validate "$work/tcg-hostile.xml" domain
+check "  still one disk" test "$(grep -c '<disk' "$work/tcg-hostile.xml")" = 1
+check "  the cmdline holds the value as text" python3 -c '
+import sys, xml.etree.ElementTree as ET
+d = ET.parse(sys.argv[1]).getroot()
+assert d.find("os/cmdline").text.endswith(sys.argv[2]), d.find("os/cmdline").text
+assert d.find("metadata")[0].text == sys.argv[3]' "$work/tcg-hostile.xml" "$hostile" 'a&b<c>/"d"'
+check "  libvirtd defines it" defines tcg-hostile
+check "the guest's out/ share is mapped (guest modes and types stay in xattrs)" python3 -c '
+import sys, xml.etree.ElementTree as ET
+fs = [f for f in ET.parse(sys.argv[1]).getroot().iter("filesystem")
+      if f.find("target").get("dir") == "results"]
+assert len(fs) == 1 and fs[0].get("accessmode") == "mapped", [f.attrib for f in fs]' "$work/kvm.xml"
