@@ -12,6 +12,10 @@
  *               it and wait until its JIT memory is freed: a 2 MiB pack of
  *               executable vmalloc memory is allocated, made read-only
  *               (CPA flush) and freed -> flush_tlb_kernel_range() (deferred)
+ *   module      load and unload isolbench_provoke.ko (finit_module,
+ *               delete_module): its memory is vmalloc'd, made read-only
+ *               (CPA flush) and vfree'd; its static key and static call are
+ *               patched at init and exit -> do_sync_core, kernel TLB flushes
  *   munmap      the control: map, touch and unmap user memory while threads
  *               of the same process spin in user space on the victim CPUs ->
  *               user TLB shootdown (must NOT be deferred by the series)
@@ -46,6 +50,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 
 #include <json-c/json.h>
 
@@ -79,6 +84,9 @@ enum exit_code {
 #define DEFAULT_TRACEFS		"/sys/kernel/tracing"
 #define KPROBE_GROUP		"isolbench"
 #define INSTANCE_PREFIX		"isolbench-storm-"
+/* build-kernel ships it with the kernel; the job share carries it to the guest. */
+#define MODULE_PATH		"/job/modules/isolbench_provoke.ko"
+#define MODULE_NAME		"isolbench_provoke"
 
 /* Everything the command line decides. */
 struct storm_settings {
@@ -95,6 +103,7 @@ struct storm_settings {
 	uint64_t bpf_insns;
 	uint64_t bpf_batch;
 	uint64_t munmap_pages;
+	const char *module_path;
 	const char *json_path;
 	bool quiet;
 };
@@ -138,6 +147,8 @@ struct storm_ctx {
 	uint64_t pack_timeouts;		/* ops whose pack outlived BPF_FREE_WAIT_NS */
 	uint64_t ops_no_new_pack;	/* attaches that fit into a live pack */
 	uint64_t pack_wait_ns;		/* total time spent waiting for frees */
+	/* module */
+	int mod_fd;
 	/* munmap */
 	struct victim *victims;
 	unsigned int nvictims;
@@ -672,6 +683,53 @@ static void bpf_cleanup(struct storm_ctx *ctx)
 	ctx->filter = NULL;
 }
 
+/* ---- module ----------------------------------------------------------- */
+
+static int module_unload(void)
+{
+	return syscall(SYS_delete_module, MODULE_NAME, O_NONBLOCK);
+}
+
+static int module_setup(struct storm_ctx *ctx)
+{
+	ctx->mod_fd = -1;
+	if (access("/proc/modules", F_OK))
+		return setup_fail(ctx, SETUP_UNSUPPORTED, "the kernel has no module support "
+				  "(CONFIG_MODULES is off)");
+	ctx->mod_fd = open(ctx->set->module_path, O_RDONLY | O_CLOEXEC);
+	if (ctx->mod_fd < 0)
+		return setup_fail(ctx, errno == ENOENT ? SETUP_UNSUPPORTED : SETUP_FAILED,
+				  "%s: %s (build-kernel builds it against each kernel with "
+				  "modules; give another with --module)", ctx->set->module_path,
+				  strerror(errno));
+	/* Left loaded by a run that was killed: start from unloaded. */
+	if (module_unload() && errno != ENOENT)
+		return setup_fail(ctx, SETUP_FAILED, "a loaded %s cannot be unloaded: %s",
+				  MODULE_NAME, strerror(errno));
+	return 0;
+}
+
+/* One operation = load and unload the module. */
+static int module_op(struct storm_ctx *ctx)
+{
+	if (syscall(SYS_finit_module, ctx->mod_fd, "", 0)) {
+		storm_error(ctx, "finit_module %s: %s", ctx->set->module_path, strerror(errno));
+		return -1;
+	}
+	if (module_unload()) {
+		storm_error(ctx, "delete_module %s: %s", MODULE_NAME, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void module_cleanup(struct storm_ctx *ctx)
+{
+	if (ctx->mod_fd >= 0)
+		close(ctx->mod_fd);
+	ctx->mod_fd = -1;
+}
+
 /* ---- munmap ----------------------------------------------------------- */
 
 /* A victim: our mm stays active on its CPU, the thread never leaves user space. */
@@ -756,6 +814,8 @@ static const struct storm_kind storm_kinds[] = {
 	  true, kprobe_setup, kprobe_op, kprobe_cleanup },
 	{ "bpf", "attach a JIT-compiled classic BPF filter to sockets, close them",
 	  false, bpf_setup, bpf_op, bpf_cleanup },
+	{ "module", "load and unload the isolbench_provoke module (--module)",
+	  false, module_setup, module_op, module_cleanup },
 	{ "munmap", "mmap+touch+munmap while --victim-cpus spin in our mm (control)",
 	  false, munmap_setup, munmap_op, munmap_cleanup },
 };
@@ -772,6 +832,7 @@ static struct storm_settings set = {
 	.bpf_insns = 16,
 	.bpf_batch = 1,
 	.munmap_pages = 1,
+	.module_path = MODULE_PATH,
 };
 
 __attribute__((format(printf, 1, 2), noreturn))
@@ -808,6 +869,7 @@ static void usage(void)
 	       "      --bpf-insns N        bpf: instructions per filter (2..%d; default 16)\n"
 	       "      --bpf-batch N        bpf: sockets per operation (1..%llu; default 1)\n"
 	       "      --munmap-pages N     munmap: pages per operation (1..%llu; default 1)\n"
+	       "      --module PATH        module: the .ko to load (default " MODULE_PATH ")\n"
 	       "      --json FILE          write the counts as JSON (- = stdout)\n"
 	       "  -q, --quiet              no summary on stdout\n"
 	       "  -h, --help               this text\n"
@@ -833,7 +895,7 @@ static void parse_options(int argc, char **argv)
 {
 	enum {
 		OPT_VICTIMS = 256, OPT_TRACEFS, OPT_JSON, OPT_EVENT, OPT_KPROBE_SYMBOL,
-		OPT_BPF_INSNS, OPT_BPF_BATCH, OPT_MUNMAP_PAGES,
+		OPT_BPF_INSNS, OPT_BPF_BATCH, OPT_MUNMAP_PAGES, OPT_MODULE,
 	};
 	static const struct option longopts[] = {
 		{ "kind", required_argument, NULL, 'k' },
@@ -847,6 +909,7 @@ static void parse_options(int argc, char **argv)
 		{ "bpf-insns", required_argument, NULL, OPT_BPF_INSNS },
 		{ "bpf-batch", required_argument, NULL, OPT_BPF_BATCH },
 		{ "munmap-pages", required_argument, NULL, OPT_MUNMAP_PAGES },
+		{ "module", required_argument, NULL, OPT_MODULE },
 		{ "json", required_argument, NULL, OPT_JSON },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -863,7 +926,7 @@ static void parse_options(int argc, char **argv)
 				if (!strcmp(optarg, storm_kinds[i].name))
 					set.kind = &storm_kinds[i];
 			if (!set.kind)
-				usage_error("--kind: unknown kind '%s' (tracepoint, kprobe, bpf or munmap)",
+				usage_error("--kind: unknown kind '%s' (tracepoint, kprobe, bpf, module or munmap)",
 					    optarg);
 			break;
 		case 'r':
@@ -908,6 +971,9 @@ static void parse_options(int argc, char **argv)
 		case OPT_MUNMAP_PAGES:
 			set.munmap_pages = opt_u64("--munmap-pages", optarg, 1, MUNMAP_PAGES_MAX);
 			break;
+		case OPT_MODULE:
+			set.module_path = optarg;
+			break;
 		case OPT_JSON:
 			set.json_path = optarg;
 			break;
@@ -924,7 +990,7 @@ static void parse_options(int argc, char **argv)
 	if (optind < argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
 	if (!set.kind)
-		usage_error("--kind is required (tracepoint, kprobe, bpf or munmap)");
+		usage_error("--kind is required (tracepoint, kprobe, bpf, module or munmap)");
 	if (set.kind->op == munmap_op && !set.have_victims)
 		usage_error("--kind munmap needs --victim-cpus (the CPUs whose TLBs get flushed)");
 	if (set.kind->op != munmap_op && set.have_victims)

@@ -95,6 +95,8 @@ const struct ib_kind ib_kinds[] = {
 	PROVOKER("kprobe", "enable and disable a kprobe: text patching", storm_argv, 0),
 	PROVOKER("bpf", "attach a JIT-compiled socket filter and close it: kernel TLB "
 		 "flushes of the JIT's memory", storm_argv, 0),
+	PROVOKER("module", "load and unload isolbench_provoke.ko, whose init and exit patch a "
+		 "static key and a static call: text patching from module code", storm_argv, 0),
 	PROVOKER("munmap", "mmap, touch and munmap while victim threads of the same mm spin "
 		 "on the isolated CPUs: a user TLB shootdown the series must not change "
 		 "(the control)", storm_victims_argv, IB_KF_VICTIMS),
