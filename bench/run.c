@@ -947,6 +947,8 @@ int main(int argc, char **argv)
 		start_task(&R.tasks[i]);
 	if (R.ntasks)
 		logmsg("started %d noise/provoker task(s); warming up", R.ntasks);
+	/* Phase lines: the host's scripts/progress reads them from the console. */
+	logmsg("phase: warm-up (%.0f s)", R.job.warmup_s);
 	wait_for(R.job.warmup_s, NULL);
 
 	{
@@ -983,6 +985,7 @@ int main(int argc, char **argv)
 	if (measure && start_task(measure) == 0) {
 		t_ms = now() - R.t0;
 		logmsg("measuring: %s", measure->argv[0]);
+		logmsg("phase: measuring (%.0f s)", R.job.duration_s);
 		/* The tool ends itself; the margin covers its calibration. */
 		wait_for(R.job.duration_s * 1.5 + 60, measure);
 		if (measure->pid > 0) {
@@ -994,6 +997,7 @@ int main(int argc, char **argv)
 	if (R.stop)
 		record_error("stopped by a signal before the end of the run");
 
+	logmsg("phase: collecting");
 	stop_role(ROLE_COLLECTOR);
 	report_trace_dat();
 	stop_role(ROLE_PROVOKER);

@@ -46,6 +46,9 @@ for k in $(kinds '.properties.cases.items.properties.noise.items.enum'); do
 		test "$argv" = "/opt/isolbench/bin/isolbench-kbuild-noise 2" ;;
 	esac
 done
+# The phase lines scripts/progress reads from the guest's console, in order.
+check "the runner prints its phases in order (warm-up, measuring, collecting)" test \
+	"$(grep -o 'phase: [a-z-]*' "$work/log" | cut -d' ' -f2 | tr '\n' ' ')" = "warm-up measuring collecting "
 # An unknown kind never reaches the guest's runner: the job loader refuses it.
 jq '.provokers = [{kind: "nope", rate: 1}]' <<<"$job" >"$work/job.json"
 rm -rf "$work/out" && mkdir "$work/out"
