@@ -1902,7 +1902,11 @@ int main(int argc, char **argv)
 	{
 		char *path = rp_printf("%s/verdict.json", o.outdir);
 
-		if (write_report(&a, &o, &v) < 0 || rp_gates_write(&a, &v, path) < 0) {
+		char *mpath = rp_printf("%s/metrics.json", o.outdir);
+		int mrc = rp_metrics_write(main_c, mpath);
+
+		free(mpath);
+		if (mrc < 0 || write_report(&a, &o, &v) < 0 || rp_gates_write(&a, &v, path) < 0) {
 			fprintf(stderr, TOOL ": writing into %s: %s\n", o.outdir, strerror(errno));
 			free(path);
 			rc = EXIT_WRITE;

@@ -454,6 +454,15 @@ char *rp_vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0
 void rp_fmt_ns(char *buf, size_t len, double ns);
 /* A number for people: 7,780 / 854 / 0.42 / 0.0031, never 7.78e+03. */
 void rp_fmt_num(char *buf, size_t len, double v);
+/**
+ * rp_metrics_write() - metrics.json: one row per run and metric, with units.
+ * @c:    a loaded campaign
+ * @path: the file to write (atomically)
+ *
+ * Return: 0, or -1 with errno set.
+ */
+int rp_metrics_write(const struct rp_campaign *c, const char *path);
+
 /* The window audit of the compared kernels' builds (audit.c). */
 void rp_section_window_audit(struct rp_doc *d, const struct rp_analysis *a);
 

@@ -1,7 +1,7 @@
 # isolbench-report: a campaign folder (and optionally a baseline campaign)
 # -> report.md, report.html, PNG plots and verdict.json in <campaign>/report/.
 HOST_PROGS += isolbench-report
-isolbench-report_SRCS := report/report.c report/campaign.c report/analysis.c report/doc.c \
+isolbench-report_SRCS := report/report.c report/campaign.c report/analysis.c report/doc.c report/metrics.c \
 	report/plot.c report/gates.c report/stats.c report/audit.c
 isolbench-report_PKGS := json-c gsl
 
@@ -16,3 +16,8 @@ test_report_alloc_SRCS := tests/unit/test_report_alloc.c report/campaign.c repor
 	report/stats.c
 test_report_alloc_PKGS := gsl
 test_report_alloc_LDFLAGS := -Wl,--wrap=realloc -Wl,--wrap=calloc
+
+# isolbench-compare: metrics.json of two or more campaigns -> change and spread per metric.
+HOST_PROGS += isolbench-compare
+isolbench-compare_SRCS := report/compare.c
+isolbench-compare_PKGS := json-c
