@@ -120,6 +120,6 @@ distclean: clean
 	rm -rf $(CACHE)/kernels $(CACHE)/images $(CACHE)/build $(CACHE)/ccache
 
 help:
-	@sed -n '3,8p' Makefile
+	@awk '/^#/ {sub(/^# ?/, ""); print; next} {exit}' Makefile
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
