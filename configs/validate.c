@@ -656,6 +656,12 @@ static struct json_object *check_cases(struct ctx *c, struct json_object *root)
 			json_object_array_add(pl, pr);
 		}
 		json_object_object_add(r, "provokers", pl);
+		snprintf(f, sizeof(f), "%s.when_tcg", w);
+		{
+			const char *wt = get_kind_r(c, k, "cases.when_tcg", f);
+
+			json_object_object_add(r, "when_tcg", json_object_new_string(wt ? wt : "?"));
+		}
 		/* Every case kind's settings block, defaults filled in: the job
 		 * spec carries them all. */
 		for (size_t ki = 0; ki < ib_nkinds; ki++) {
@@ -751,6 +757,19 @@ static struct json_object *resolve(struct ctx *c, struct json_object *root)
 	if (timeout < duration + warmup)
 		field_error(c, "timeout", "is %g s, shorter than warmup + duration (%g s); "
 			    "leave it out or make it longer", timeout, duration + warmup);
+	/* The ipi entry kind splits gaps by the one clock of icount mode. */
+	for (size_t i = 0; i < json_object_array_length(cases); i++) {
+		struct json_object *cs = json_object_array_get_idx(cases, i);
+
+		if (!strcmp(json_object_get_string(get(cs, "kind")), "entry") &&
+		    !strcmp(json_object_get_string(get(get(cs, "entry"), "kind")), "ipi") &&
+		    strcmp(json_object_get_string(get(guest, "accel")), "icount") &&
+		    strcmp(json_object_get_string(get(cs, "when_tcg")), "icount")) {
+			snprintf(buf, sizeof(buf), "cases[%zu].entry.kind", i);
+			field_error(c, buf, "ipi needs the deterministic mode: set guest.accel: icount "
+				    "(or when_tcg: icount in this case, and no usable KVM)");
+		}
+	}
 	json_object_object_add(out, "kernels", kernels);
 	json_object_object_add(out, "guest", guest);
 	json_object_object_add(out, "cases", cases);
@@ -802,6 +821,7 @@ static struct json_object *resolve(struct ctx *c, struct json_object *root)
 				json_object_object_add(job, "oslat", json_object_get(get(cs, "oslat")));
 				json_object_object_add(job, "entry", json_object_get(get(cs, "entry")));
 				json_object_object_add(job, "cyclictest", json_object_get(get(cs, "cyclictest")));
+				json_object_object_add(job, "when_tcg", json_object_get(get(cs, "when_tcg")));
 				json_object_object_add(run, "job", job);
 				json_object_array_add(runs, run);
 			}

@@ -172,6 +172,10 @@ static int load_fields(const char *path, struct json_object *root, struct ib_job
 	if (!ib_kind_find(IB_KC_ENTRY, job->entry_kind))
 		return bad(err, errlen, "%s: entry.kind '%s' is not an entry kind", path,
 			   job->entry_kind);
+	s = get_str(root, "guest_clock", "host");
+	if (strcmp(s, "host") && strcmp(s, "icount"))
+		return bad(err, errlen, "%s: 'guest_clock' must be host or icount", path);
+	job->icount = !strcmp(s, "icount");
 	job->entry_nrates = 1;
 	for (s = job->entry_rates; *s; s++)
 		job->entry_nrates += *s == ',';

@@ -114,10 +114,18 @@ const struct ib_kind ib_kinds[] = {
 	WORD(IB_KC_ENTRY, "getpid", "a getpid() system call"),
 	WORD(IB_KC_ENTRY, "inkernel", "a system call that stays in the kernel for a while"),
 	WORD(IB_KC_ENTRY, "pagefault", "a minor page fault"),
+	WORD(IB_KC_ENTRY, "ipi", "what one call-function IPI costs the measured CPUs (icount "
+	     "mode only: guest.accel icount or the case's when_tcg icount)"),
 
 	WORD(IB_KC_ACCEL, "auto", "KVM when a probe boot shows it works, else tcg"),
 	WORD(IB_KC_ACCEL, "kvm", "KVM; the campaign stops when it does not work"),
 	WORD(IB_KC_ACCEL, "tcg", "QEMU's emulator"),
+	WORD(IB_KC_ACCEL, "icount", "single-threaded TCG whose guest clock is the instruction "
+	     "counter (one ns per instruction): exact instruction counts"),
+
+	WORD(IB_KC_WHEN_TCG, "tcg", "under TCG the case runs as every other"),
+	WORD(IB_KC_WHEN_TCG, "icount", "under TCG this case's guests count instructions (KVM "
+	     "is not affected)"),
 
 	WORD(IB_KC_TCG_THREADS, "multi", "under TCG: one host thread per vCPU"),
 	WORD(IB_KC_TCG_THREADS, "single", "under TCG: all vCPUs on one host thread"),
@@ -182,6 +190,8 @@ static const struct ib_field case_fields[] = {
 	  "settings of the oslat case" },
 	{ "cyclictest", IB_FT_OBJECT, 0, 0, NULL, NULL, 0, cyclictest_settings, 0,
 	  "settings of the cyclictest case" },
+	{ "when_tcg", IB_FT_KIND, 0, 0, "tcg", NULL, IB_KC_WHEN_TCG, NULL, 0,
+	  "the case's mode when the host runs its guests under TCG (guest.accel auto or tcg)" },
 	{ NULL },
 };
 

@@ -281,7 +281,8 @@ static void load_run(struct rp_campaign *c, struct rp_run *r, struct json_object
 	if (!strcmp(rp_jstr(run, "accel", ""), "tcg") && rp_jstr(run, "tcg_threads", NULL)) {
 		char acc[64];
 
-		snprintf(acc, sizeof(acc), "tcg, %s-threaded", rp_jstr(run, "tcg_threads", ""));
+		snprintf(acc, sizeof(acc), "tcg, %s-threaded%s", rp_jstr(run, "tcg_threads", ""),
+			 !strcmp(rp_jstr(run, "guest_clock", ""), "icount") ? ", icount" : "");
 		r->accel = rp_strdup(acc);
 	} else {
 		r->accel = rp_strdup(rp_jstr(run, "accel", "?"));

@@ -1,8 +1,9 @@
 # isolbench-report: a campaign folder (and optionally a baseline campaign)
 # -> report.md, report.html, PNG plots and verdict.json in <campaign>/report/.
 HOST_PROGS += isolbench-report
-isolbench-report_SRCS := report/report.c report/campaign.c report/analysis.c report/doc.c report/metrics.c \
-	report/plot.c report/gates.c report/stats.c report/audit.c
+isolbench-report_SRCS := report/report.c report/campaign.c report/analysis.c report/doc.c \
+	report/plot.c report/gates.c report/stats.c report/audit.c report/instr.c report/instr_figures.c \
+	report/metrics.c
 isolbench-report_PKGS := json-c gsl
 
 UNIT_TESTS += test_stats
@@ -13,6 +14,7 @@ test_stats_PKGS := gsl
 # and rp_campaign_load()/rp_analyse() say so (realloc/calloc wrapped at link time).
 UNIT_TESTS += test_report_alloc
 test_report_alloc_SRCS := tests/unit/test_report_alloc.c report/campaign.c report/analysis.c \
+	report/instr.c report/instr_figures.c report/doc.c report/plot.c \
 	report/stats.c
 test_report_alloc_PKGS := gsl
 test_report_alloc_LDFLAGS := -Wl,--wrap=realloc -Wl,--wrap=calloc

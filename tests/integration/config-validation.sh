@@ -105,3 +105,10 @@ sed -e 's/vcpus: 4/vcpus: 1024/' -e "s/housekeeping: 0-1/housekeeping: \"$even\"
 out=$($tool resolve build/test-results/wide.yml)
 check "resolve: a 1024-vCPU guest's isolated list is whole" \
 	test "$(echo "$out" | jq -r '.runs[0].job.isolated')" = "$odd"
+# The deterministic mode: guest.accel icount, and a case's when_tcg reaching its job spec.
+check "deterministic.yml passes" $tool check configs/deterministic.yml
+check "guest.accel icount is kept" test "$($tool resolve configs/deterministic.yml | jq -r .guest.accel)" = icount
+check "default.yml's entry case runs in icount mode under TCG" \
+	test "$($tool resolve configs/default.yml | jq -r '[.runs[].job | select(.case_name == "entry") | .when_tcg] | unique | join(",")')" = icount
+check "other cases default to when_tcg tcg" \
+	test "$($tool resolve tests/configs/good.yml | jq -r '.runs[0].job.when_tcg')" = tcg

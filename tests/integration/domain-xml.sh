@@ -73,6 +73,19 @@ check "wrapper: an explicit thread=multi is replaced, other options kept" \
 	test "$(QEMU_REAL=echo scripts/qemu-tcg-single -accel tcg,thread=multi,tb-size=64)" = "-accel tcg,thread=single,tb-size=64"
 check "wrapper: other accelerators pass through" \
 	test "$(QEMU_REAL=echo scripts/qemu-tcg-single -accel kvm)" = "-accel kvm"
+# The deterministic mode (run_icount, from guest.accel icount or a case's
+# when_tcg): the single-thread wrapper plus -icount through qemu:commandline.
+check "icount renders" render tcg-icount tcg "$work/plan16.json" -e run_icount=True
+check "  valid for the schema" virt-xml-validate "$work/tcg-icount.xml" domain
+check "  libvirtd defines it" defines tcg-icount
+check_grep "  emulator is the single-thread wrapper" "<emulator>/.*/scripts/qemu-tcg-single</emulator>" \
+	"$work/tcg-icount.xml"
+check "  -icount shift=0,sleep=off on QEMU's command line" sh -c \
+	"grep -q \"<qemu:arg value='-icount'/>\" $work/tcg-icount.xml && grep -q \"<qemu:arg value='shift=0,sleep=off'/>\" $work/tcg-icount.xml"
+check "  libvirt passes them to QEMU" sh -c "virsh -c qemu:///system domxml-to-native qemu-argv \
+	$work/tcg-icount.xml | grep -q -- '-icount shift=0,sleep=off'"
+check "kvm ignores run_icount" render kvm-icount kvm "$work/plan16.json" -e run_icount=True
+check "  (no -icount under KVM)" sh -c "! grep -q icount $work/kvm-icount.xml"
 check_grep "disk I/O on a pinned iothread" "<driver name='qemu' type='raw' iothread='1'/>" "$work/kvm.xml"
 
 # The optional parts of the recipe, when asked for.

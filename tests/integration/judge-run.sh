@@ -62,3 +62,16 @@ check "  status failed, quoting the console" \
 mkdir -p "$work/no-selftest-kernel"; echo '{}' >"$work/no-selftest-kernel/kernel.json"
 check "a kernel without the self-test: judged" judge_st st-none "" "$work/no-selftest-kernel"
 check "  status ok without the line" test "$(jq -r .status "$work/st-none/run.json")" = ok
+# The deterministic mode: run.json records the instruction counter as the guest clock.
+cp -r tests/integration/files/judge/stale-int3 "$work/icount"
+scripts/judge-run "$work/icount" --accel tcg --tcg-threads single \
+	--guest-clock icount --host localhost --started 1 --ended 22 --killed no --timeout 300 \
+	--kernel-json /dev/null --emulator "QEMU emulator version 10.0.2" >"$work/icount.out" 2>&1
+check "icount: judged" test $? = 0
+check "  run.json says guest_clock icount" test "$(jq -r .guest_clock "$work/icount/run.json")" = icount
+check "  the line printed says so" grep -q "tcg, single-threaded, icount" "$work/icount.out"
+check "  other runs say guest_clock host" test "$(jq -r .guest_clock "$work/single/run.json")" = host
+check "  and KVM ignores --guest-clock icount" sh -c "cp -r tests/integration/files/judge/stale-int3 $work/kvm-icount &&
+	scripts/judge-run $work/kvm-icount --accel kvm --guest-clock icount --host localhost --started 1 \
+	--ended 22 --killed no --timeout 300 --kernel-json /dev/null --emulator x >/dev/null 2>&1 &&
+	test \"\$(jq -r .guest_clock $work/kvm-icount/run.json)\" = host"
