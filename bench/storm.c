@@ -20,6 +20,12 @@
  *               of the same process spin in user space on the victim CPUs ->
  *               user TLB shootdown (must NOT be deferred by the series)
  *
+ * The same work on every kernel: --operations N stops after N operations.
+ * With --start-signal the operations start at SIGUSR1 (the runner's
+ * "every measurement thread is in its loop") and SIGUSR2 ends the window
+ * (the first thread stopped): what was done in between is
+ * "operations_in_window"; no operation starts after SIGUSR2.
+ *
  * Each kind is one entry of storm_kinds[]: a setup, one operation, a
  * cleanup. Cleanup runs on every exit path after a successful setup,
  * including SIGINT/SIGTERM/SIGHUP (they only set a flag); objects left by a
@@ -106,7 +112,24 @@ struct storm_settings {
 	const char *module_path;
 	const char *json_path;
 	bool quiet;
+	uint64_t operations;		/* stop after this many, 0 = no limit */
+	bool start_signal;		/* wait for SIGUSR1, window ends at SIGUSR2 */
 };
+
+/* The runner's window signals (--start-signal), CLOCK_MONOTONIC ns. */
+static volatile sig_atomic_t window_started, window_ended;
+static struct timespec window_start_ts, window_end_ts;
+
+static void on_window(int sig)
+{
+	if (sig == SIGUSR1 && !window_started) {
+		clock_gettime(CLOCK_MONOTONIC, &window_start_ts);
+		window_started = 1;
+	} else if (sig == SIGUSR2 && !window_ended) {
+		clock_gettime(CLOCK_MONOTONIC, &window_end_ts);
+		window_ended = 1;
+	}
+}
 
 struct storm_error {
 	char msg[256];
@@ -869,6 +892,10 @@ static void usage(void)
 	       "      --bpf-insns N        bpf: instructions per filter (2..%d; default 16)\n"
 	       "      --bpf-batch N        bpf: sockets per operation (1..%llu; default 1)\n"
 	       "      --munmap-pages N     munmap: pages per operation (1..%llu; default 1)\n"
+	       "  -n, --operations N       stop after N operations (the same work on every\n"
+	       "                           kernel; default: no limit)\n"
+	       "      --start-signal       start at SIGUSR1; SIGUSR2 ends the counting window\n"
+	       "                           (operations_in_window), no operation starts after it\n"
 	       "      --module PATH        module: the .ko to load (default " MODULE_PATH ")\n"
 	       "      --json FILE          write the counts as JSON (- = stdout)\n"
 	       "  -q, --quiet              no summary on stdout\n"
@@ -895,7 +922,7 @@ static void parse_options(int argc, char **argv)
 {
 	enum {
 		OPT_VICTIMS = 256, OPT_TRACEFS, OPT_JSON, OPT_EVENT, OPT_KPROBE_SYMBOL,
-		OPT_BPF_INSNS, OPT_BPF_BATCH, OPT_MUNMAP_PAGES, OPT_MODULE,
+		OPT_BPF_INSNS, OPT_BPF_BATCH, OPT_MUNMAP_PAGES, OPT_START_SIGNAL, OPT_MODULE,
 	};
 	static const struct option longopts[] = {
 		{ "kind", required_argument, NULL, 'k' },
@@ -911,6 +938,8 @@ static void parse_options(int argc, char **argv)
 		{ "munmap-pages", required_argument, NULL, OPT_MUNMAP_PAGES },
 		{ "module", required_argument, NULL, OPT_MODULE },
 		{ "json", required_argument, NULL, OPT_JSON },
+		{ "operations", required_argument, NULL, 'n' },
+		{ "start-signal", no_argument, NULL, OPT_START_SIGNAL },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -918,7 +947,7 @@ static void parse_options(int argc, char **argv)
 	char err[256];
 	int c;
 
-	while ((c = getopt_long(argc, argv, "k:r:D:c:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "k:r:D:c:n:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			set.kind = NULL;
@@ -977,6 +1006,12 @@ static void parse_options(int argc, char **argv)
 		case OPT_JSON:
 			set.json_path = optarg;
 			break;
+		case 'n':
+			set.operations = opt_u64("--operations", optarg, 1, UINT64_MAX / 2);
+			break;
+		case OPT_START_SIGNAL:
+			set.start_signal = true;
+			break;
 		case 'q':
 			set.quiet = true;
 			break;
@@ -1013,21 +1048,51 @@ struct storm_counts {
 	uint64_t ops;
 	uint64_t failed_ops;
 	double duration_s;
+	uint64_t ops_in_window;		/* done before SIGUSR2 was seen */
+	bool window_known;		/* both window signals came */
+	bool started;			/* operations began (the start signal came) */
 };
 
-/* Paced by absolute deadlines; a late operation moves the schedule (no bursts). */
+static void wait_signal(volatile sig_atomic_t *flag)
+{
+	struct timespec ts = { 0, 20 * 1000000L };
+
+	/* Polled: a signal between the test and a pause() would be missed. */
+	while (!*flag && !stop_signal)
+		nanosleep(&ts, NULL);
+}
+
+static uint64_t ts_ns(const struct timespec *ts)
+{
+	return ts->tv_sec * 1000000000ULL + ts->tv_nsec;
+}
+
+/*
+ * Paced by absolute deadlines; a late operation moves the schedule (no
+ * bursts). Ends at --duration, --operations, a stop signal, or (with
+ * --start-signal) the end of the window.
+ */
 static void storm_run(struct storm_ctx *ctx, struct storm_counts *c)
 {
 	double period = set.rate ? 1e9 / (double)set.rate : 0;
-	uint64_t start = now_ns(), end, t;
-	double next = (double)start;
+	uint64_t start, end, t;
+	double next;
 
+	if (set.start_signal) {
+		wait_signal(&window_started);
+		if (!window_started)
+			return;
+	}
+	c->started = true;
+	start = now_ns();
+	next = (double)start;
 	end = set.duration_ns ? start + set.duration_ns : UINT64_MAX;
 	for (;;) {
 		if (set.rate && (double)now_ns() < next)
 			sleep_until((uint64_t)next);
 		t = now_ns();
-		if (stop_signal || t >= end)
+		if (stop_signal || t >= end || window_ended ||
+		    (set.operations && c->ops + c->failed_ops >= set.operations))
 			break;
 		if (set.kind->op(ctx))
 			c->failed_ops++;
@@ -1041,6 +1106,19 @@ static void storm_run(struct storm_ctx *ctx, struct storm_counts *c)
 		}
 	}
 	c->duration_s = ((t < end ? t : end) - start) / 1e9;
+	if (!set.start_signal)
+		return;
+	/* An operation under way when SIGUSR2 came started inside the window. */
+	c->ops_in_window = c->ops;
+	wait_signal(&window_ended);
+	c->window_known = window_ended;
+	/*
+	 * Stay until stopped: the cleanup must not run while collectors still
+	 * record. Removing the kprobe event resets every ring buffer (the
+	 * kernel's rule for removed dynamic events), which wiped trace-cmd's
+	 * unread data when the storm left at the end of the window.
+	 */
+	wait_signal(&stop_signal);
 }
 
 static struct json_object *cpus_json(const struct ib_cpuset *s)
@@ -1079,11 +1157,32 @@ static struct json_object *build_json(struct storm_ctx *ctx, const struct storm_
 		json_object_array_add(errors, json_object_new_string(buf));
 	}
 	json_object_object_add(root, "tool", json_object_new_string(TOOL));
-	json_object_object_add(root, "schema", json_object_new_int(1));
+	json_object_object_add(root, "schema", json_object_new_int(2));
 	json_object_object_add(root, "kind", json_object_new_string(set.kind->name));
 	json_object_object_add(root, "target_rate", json_object_new_int64(set.rate));
 	json_object_object_add(root, "achieved_rate", ib_json_double(achieved));
 	json_object_object_add(root, "ops", json_object_new_int64(c->ops));
+	/* The contract names (docs/results.md): the same work on every kernel. */
+	json_object_object_add(root, "operations", json_object_new_int64(c->ops));
+	if (set.operations) {
+		json_object_object_add(root, "operations_target",
+				       json_object_new_int64(set.operations));
+		json_object_object_add(root, "target_reached",
+				       json_object_new_boolean(c->ops >= set.operations));
+	}
+	if (set.start_signal) {
+		struct json_object *w = json_object_new_array();
+
+		json_object_object_add(root, "started_by_signal",
+				       json_object_new_boolean(c->started));
+		if (c->window_known) {
+			json_object_object_add(root, "operations_in_window",
+					       json_object_new_int64(c->ops_in_window));
+			json_object_array_add(w, ib_json_double(ts_ns(&window_start_ts) / 1e9));
+			json_object_array_add(w, ib_json_double(ts_ns(&window_end_ts) / 1e9));
+		}
+		json_object_object_add(root, "window_mono_s", w);
+	}
 	json_object_object_add(root, "failed_ops", json_object_new_int64(c->failed_ops));
 	json_object_object_add(root, "duration_s", ib_json_double(c->duration_s));
 	json_object_object_add(root, "cpus", cpus_json(cpus));
@@ -1120,6 +1219,9 @@ static void install_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	sa.sa_handler = on_window;
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
 }
 
 /* The CPUs the storm runs on: pin to --cpus, or report the inherited affinity. */
@@ -1193,12 +1295,19 @@ int main(int argc, char **argv)
 
 		if (counts.failed_ops)
 			ret = EXIT_UNTRUSTWORTHY;
+		if (set.start_signal && !counts.started)
+			storm_error(&ctx, "the start signal (SIGUSR1) never came: no operation done");
+		if (set.operations && counts.ops < set.operations) {
+			storm_error(&ctx, "did %" PRIu64 " of the %" PRIu64 " operations asked",
+				    counts.ops, set.operations);
+			ret = EXIT_UNTRUSTWORTHY;
+		}
 		if (set.rate && achieved < RATE_TRUST_RATIO * set.rate) {
 			storm_error(&ctx, "achieved only %.1f operations/s (%.0f%% of the target)",
 				    achieved, 100.0 * achieved / set.rate);
 			ret = EXIT_UNTRUSTWORTHY;
 		}
-		if (stop_signal && set.duration_ns) {
+		if (stop_signal && set.duration_ns && !window_ended) {
 			storm_error(&ctx, "interrupted by signal %d after %.3f s", (int)stop_signal,
 				    counts.duration_s);
 			ret = EXIT_UNTRUSTWORTHY;

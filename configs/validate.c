@@ -636,7 +636,7 @@ static struct json_object *check_cases(struct ctx *c, struct json_object *root)
 		pv = get(k, "provokers");
 		snprintf(f, sizeof(f), "%s.provokers", w);
 		if (pv && !json_object_is_type(pv, json_type_array))
-			field_error(c, f, "must be a list of {kind, rate}");
+			field_error(c, f, "must be a list of {kind, rate, operations (optional)}");
 		else if (pv)
 			list_fits(c, pv, "cases.provokers", f);
 		for (size_t j = 0; pv && json_object_is_type(pv, json_type_array) &&
@@ -653,6 +653,12 @@ static struct json_object *check_cases(struct ctx *c, struct json_object *root)
 			json_object_object_add(pr, "kind", json_object_new_string(pk ? pk : "?"));
 			json_object_object_add(pr, "rate", json_object_new_int(
 				get_int_r(c, p, "cases.provokers.rate", pf)));
+			/* The same work on every kernel: a fixed number of operations
+			 * (default: rate x duration, decided by the runner). */
+			snprintf(pf, sizeof(pf), "%s.operations", pw);
+			if (get(p, "operations"))
+				json_object_object_add(pr, "operations", json_object_new_int64(
+					get_int_r(c, p, "cases.provokers.operations", pf)));
 			json_object_array_add(pl, pr);
 		}
 		json_object_object_add(r, "provokers", pl);

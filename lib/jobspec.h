@@ -12,6 +12,7 @@ struct json_object;
 struct ib_job_provoker {
 	const char *kind;	/* tracepoint, kprobe, bpf, munmap */
 	double rate;		/* operations per second */
+	double operations;	/* operations per run; 0 = rate x duration */
 };
 
 /*

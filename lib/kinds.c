@@ -110,6 +110,9 @@ const struct ib_kind ib_kinds[] = {
 		  "stack of every IPI", "ipi", "ipi.json", "stacks"),
 	COLLECTOR("trace-cmd", "the seed's pipeline: trace-cmd record of the same events, "
 		  "for cross-checking the ipi collector", "trace-cmd", "trace.dat", "ipis"),
+	COLLECTOR("osnoise", "isolbench-osnoise: the osnoise tracer, without a workload of its "
+		  "own, under the measurement: noise time per source", "osnoise", "osnoise.json",
+		  "osnoise"),
 
 	WORD(IB_KC_ENTRY, "getpid", "a getpid() system call"),
 	WORD(IB_KC_ENTRY, "inkernel", "a system call that stays in the kernel for a while"),
@@ -170,6 +173,8 @@ static const struct ib_field provoker_fields[] = {
 	{ "kind", IB_FT_KIND, 0, 0, NULL, NULL, IB_KC_PROVOKER, NULL, IB_FF_REQUIRED,
 	  "what the provoker does" },
 	{ "rate", IB_FT_INT, 1, 100000, "10", NULL, 0, NULL, 0, "operations per second" },
+	{ "operations", IB_FT_INT, 1, 100000000, NULL, "rate x duration (the runner's)", 0, NULL,
+	  0, "operations per run: the same work on every kernel" },
 	{ NULL },
 };
 

@@ -10,12 +10,14 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/bin"
 for p in isolbench-storm hackbench isolbench-kbuild-noise; do
-	printf '#!/bin/sh\necho "$0 $*" >>%s/started\nexec sleep 60\n' "$work" >"$work/bin/$p"
+	# The provokers' start and end signals (SIGUSR1/2) are taken as storm does.
+	printf '#!/bin/sh\necho "$0 $*" >>%s/started\ntrap "" USR1 USR2\nwhile :; do sleep 1; done\n' \
+		"$work" >"$work/bin/$p"
 	chmod +x "$work/bin/$p"
 done
 # The runner calls the kbuild noise by its path in the image.
 job=$($cfg resolve tests/configs/good.yml | jq '.runs[0].job | .case_kind = "idle"
-	| .duration_s = 1 | .warmup_s = 0 | .collectors = [] | .noise = [] | .provokers = []')
+	| .duration_s = 1 | .warmup_s = 1 | .collectors = [] | .noise = [] | .provokers = []')
 kinds() { $cfg schema | jq -r "$1 | .[]"; }
 for k in $(kinds '.properties.cases.items.properties.provokers.items.properties.kind.enum'); do
 	jq --arg k "$k" '.provokers = [{kind: $k, rate: 7}]' <<<"$job" >"$work/job.json"
@@ -28,6 +30,8 @@ for k in $(kinds '.properties.cases.items.properties.provokers.items.properties.
 	check "provoker $k: started (and stopped by the runner)" \
 		test "$(jq --arg t "storm-$k" '.tasks[] | select(.name == $t) | .stopped_by_runner' \
 		"$work/out/job-record.json")" = true
+	check "provoker $k: the same work on every kernel (rate x duration = 7 operations, from the steady state)" \
+		grep -q -- "--operations 7 --start-signal" <<<"$argv"
 	[ "$k" = munmap ] && check "munmap: its victim threads spin on the isolated CPUs 2-3" \
 		grep -q -- "--victim-cpus 2-3" <<<"$argv"
 done
