@@ -774,8 +774,9 @@ static void add_provoker(const struct ib_job_provoker *p)
 	/* The same work on every kernel: a fixed number of operations, started
 	 * when the measurement reaches its steady state (SIGUSR1) where the
 	 * runner watches for it; SIGUSR2 ends the window. */
+	/* %.0f rounds: adding 0.5 first made 7 operations 8. */
 	arg(t, "--operations"); arg(t, "%.0f", p->operations > 0 ? p->operations :
-				     p->rate * R.job.duration_s + 0.5);
+				     p->rate * R.job.duration_s);
 	if (steady_mode_of(R.job.case_kind) != STEADY_NONE)
 		arg(t, "--start-signal");
 }
