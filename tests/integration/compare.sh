@@ -37,3 +37,13 @@ build/bin/isolbench-compare "$work/smoke-tcg" "$work/nope" >/dev/null 2>&1; rc=$
 check "compare: a folder without metrics.json: exit 2" test $rc = 2
 build/bin/isolbench-compare "$work/smoke-tcg" >/dev/null 2>&1; rc=$?
 check "compare: one campaign is a usage error: exit 2" test $rc = 2
+# isolbench-summary reads the campaign with the report's loader: its CAL
+# column is metrics.json's irq.CAL, run for run, in campaign.json's order.
+m=$work/review-tcg/report/metrics.json
+sum=$(build/bin/isolbench-summary "$work/review-tcg")
+check "summary: one line per run and isolated CPU, in the run matrix's order" test \
+	"$(awk '$5 ~ /^[0-9]+$/ && NF >= 9 {print $1 "-" $2 "-rep" $3 "/" $5}' <<<"$sum" | tr '\n' ' ')" = \
+	"$(jq -r '.runs[] | .slug as $s | "2 3" | split(" ")[] | ($s + "/" + .)' "$work/review-tcg/campaign.json" | tr '\n' ' ')"
+check "summary: CAL per run and CPU is metrics.json's irq.CAL" test \
+	"$(awk '$5 ~ /^[0-9]+$/ && NF >= 9 {print $8}' <<<"$sum" | tr '\n' ' ')" = \
+	"$(jq -r '.metrics[] | select(.metric == "irq.CAL") | .value' "$m" | tr '\n' ' ')"
