@@ -24,7 +24,7 @@ static const struct ib_field entry_settings[] = {
 	  "max = as fast as possible; each rate gets duration / (number of rates)" },
 	{ "kind", IB_FT_KIND, 0, 0, "getpid", NULL, IB_KC_ENTRY, NULL, 0,
 	  "how the isolated CPUs enter the kernel" },
-	{ NULL },
+	{ .name = NULL },
 };
 
 static const struct ib_field oslat_settings[] = {
@@ -32,7 +32,7 @@ static const struct ib_field oslat_settings[] = {
 	  "histogram buckets (oslat -b)" },
 	{ "bucket_width_ns", IB_FT_INT, 1, 1000000, "1000", NULL, 0, NULL, 0,
 	  "width of one histogram bucket in ns (oslat -W)" },
-	{ NULL },
+	{ .name = NULL },
 };
 
 static const struct ib_field cyclictest_settings[] = {
@@ -42,7 +42,7 @@ static const struct ib_field cyclictest_settings[] = {
 	  "wake-up interval in us (cyclictest -i)" },
 	{ "priority", IB_FT_INT, 1, 99, "95", NULL, 0, NULL, 0,
 	  "SCHED_FIFO priority of the measuring threads (cyclictest -p)" },
-	{ NULL },
+	{ .name = NULL },
 };
 
 /* --- the kinds ------------------------------------------------------------ */
@@ -146,7 +146,7 @@ static const struct ib_field kernel_fields[] = {
 	  "a folder with a quilt-style 'series' file and the patches it names" },
 	{ "fragments", IB_FT_PATH_LIST, 1, 64, NULL, NULL, 0, NULL, IB_FF_REQUIRED,
 	  "config fragments: names in guest-kernel/fragments/ or paths" },
-	{ NULL },
+	{ .name = NULL },
 };
 
 static const struct ib_field guest_fields[] = {
@@ -166,7 +166,7 @@ static const struct ib_field guest_fields[] = {
 	  "host CPUs for QEMU's emulator threads, or auto (the host's housekeeping CPUs)" },
 	{ "extra_cmdline", IB_FT_STRING, 0, 0, "", NULL, 0, NULL, 0,
 	  "appended to the guest kernel's command line" },
-	{ NULL },
+	{ .name = NULL },
 };
 
 static const struct ib_field provoker_fields[] = {
@@ -175,7 +175,7 @@ static const struct ib_field provoker_fields[] = {
 	{ "rate", IB_FT_INT, 1, 100000, "10", NULL, 0, NULL, 0, "operations per second" },
 	{ "operations", IB_FT_INT, 1, 100000000, NULL, "rate x duration (the runner's)", 0, NULL,
 	  0, "operations per run: the same work on every kernel" },
-	{ NULL },
+	{ .name = NULL },
 };
 
 static const struct ib_field case_fields[] = {
@@ -197,13 +197,13 @@ static const struct ib_field case_fields[] = {
 	  "settings of the cyclictest case" },
 	{ "when_tcg", IB_FT_KIND, 0, 0, "tcg", NULL, IB_KC_WHEN_TCG, NULL, 0,
 	  "the case's mode when the host runs its guests under TCG (guest.accel auto or tcg)" },
-	{ NULL },
+	{ .name = NULL },
 };
 
 static const struct ib_field report_fields[] = {
 	{ "include_flagged_runs", IB_FT_BOOL, 0, 0, "false", NULL, 0, NULL, 0,
 	  "also count runs the report flagged (e.g. a provoker short of its target)" },
-	{ NULL },
+	{ .name = NULL },
 };
 
 const struct ib_field ib_campaign_fields[] = {
@@ -228,7 +228,7 @@ const struct ib_field ib_campaign_fields[] = {
 	  "pass/fail limits the report judges (docs/report.md)" },
 	{ "report", IB_FT_OBJECT, 0, 0, NULL, NULL, 0, report_fields, 0,
 	  "options of isolbench-report" },
-	{ NULL },
+	{ .name = NULL },
 };
 
 /* --- look-ups ------------------------------------------------------------- */
