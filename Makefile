@@ -28,7 +28,7 @@ SANFLAGS    := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-san
 #   HOST_PROGS           programs that run on the host (report, config checker)
 #   GUEST_PROGS          programs that run in the guest (built in the guest rootfs)
 #   <prog>_SRCS/_PKGS    a program's own sources and pkg-config packages
-#   UNIT_TESTS           cmocka test programs, built with sanitizers
+#   UNIT_TESTS           cmocka test programs, built with sanitizers (<test>_LDFLAGS: extra link flags)
 LIB_SRCS    :=
 LIB_PKGS    :=
 HOST_PROGS  :=
@@ -72,7 +72,7 @@ $(foreach p,$(HOST_PROGS) $(GUEST_PROGS),$(eval $(call prog_rule,$(p))))
 define test_rule
 $(SANBUILD)/tests/$(1): $($(1)_SRCS:%.c=$(SANBUILD)/%.o) $(LIB_SAN_OBJS)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(SANFLAGS) -o $$@ $$^ $$(call pkg_libs,$(LIB_PKGS) $($(1)_PKGS) cmocka) -lm -lpthread
+	$$(CC) $$(SANFLAGS) $($(1)_LDFLAGS) -o $$@ $$^ $$(call pkg_libs,$(LIB_PKGS) $($(1)_PKGS) cmocka) -lm -lpthread
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call test_rule,$(t))))
 
@@ -120,6 +120,6 @@ distclean: clean
 	rm -rf $(CACHE)/kernels $(CACHE)/images $(CACHE)/build $(CACHE)/ccache
 
 help:
-	@sed -n '3,8p' Makefile
+	@awk '/^#/ {sub(/^# ?/, ""); print; next} {exit}' Makefile
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

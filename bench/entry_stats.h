@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kinds.h"
+
 /*
  * Statistics of isolbench-entry: a fixed-width histogram of entry times in
  * TSC cycles, and the parser of the rate list.
@@ -157,10 +159,10 @@ void entry_ipi_split(const struct entry_gap *const *gaps, const size_t *ngaps, u
 		     unsigned int r, const struct entry_gap *sends, size_t nsends,
 		     struct entry_hist *ipi, struct entry_hist *control);
 
-/* At most this many rates per sweep. */
-#define ENTRY_MAX_RATES 64
-/* Largest target rate, entries per second and CPU. */
-#define ENTRY_MAX_RATE 100000000ULL
+/* At most this many rates per sweep; the largest target rate, entries per
+ * second and CPU (the registry's limits: isolbench-config checks the same). */
+#define ENTRY_MAX_RATES IB_ENTRY_MAX_RATES
+#define ENTRY_MAX_RATE IB_ENTRY_MAX_RATE
 
 /**
  * entry_parse_rates() - parse a rate list such as "1000,10k,100000,max".

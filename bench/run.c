@@ -35,6 +35,7 @@
 
 #include "cpulist.h"
 #include "jobspec.h"
+#include "kinds.h"
 #include "perfstat.h"
 
 #define MAX_TASKS 32
@@ -45,8 +46,9 @@ static const char *const role_names[] = { "noise", "provoker", "collector", "mea
 struct task {
 	char name[64];
 	enum role role;
-	char *argv[80];
+	char *argv[IB_ARGV_MAX];
 	int argc;
+	int bad_argv;		/* an argument did not fit: never started */
 	struct ib_cpuset cpus;
 	int restart;		/* restarted when it exits (hackbench loop) */
 	int fifo_prio;		/* SCHED_FIFO priority, 0 = normal (collectors) */
@@ -212,20 +214,53 @@ static struct task *add_task(const char *name, enum role role, const struct ib_c
 	return t;
 }
 
+/* Append one argument; one that does not fit keeps the task from starting. */
 static void arg(struct task *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void arg(struct task *t, const char *fmt, ...)
 {
+	char *s = NULL;
 	va_list ap;
 
-	if (t->argc >= (int)(sizeof(t->argv) / sizeof(t->argv[0])) - 1)
-		return;
 	va_start(ap, fmt);
-	if (vasprintf(&t->argv[t->argc], fmt, ap) < 0)
-		t->argv[t->argc] = NULL;
-	else
-		t->argc++;
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
 	va_end(ap);
-	t->argv[t->argc] = NULL;
+	if (ib_argv_push(t->argv, &t->argc, IB_ARGV_MAX, s) < 0) {
+		if (!t->bad_argv && errno == E2BIG)
+			record_error("%s: argument %d does not fit (at most %d); not started",
+				     t->name, t->argc + 1, IB_ARGV_MAX - 1);
+		else if (!t->bad_argv)
+			record_error("%s: out of memory building its command; not started", t->name);
+		t->bad_argv = 1;
+	}
+}
+
+/* The registry's command template of @k (lib/kinds.c), filled in for this job. */
+static void arg_template(struct task *t, const struct ib_kind *k, const char *rate)
+{
+	char hk[IB_MAX_CPUS * 4], iso[IB_MAX_CPUS * 4], hk0[16], nhk[16], nhk3[16], err[256];
+	unsigned int n = ib_cpuset_count(&R.job.housekeeping);
+	struct ib_template_vars v = {
+		.hk = hk, .iso = iso, .hk0 = hk0, .nhk = nhk, .nhk3 = nhk3, .kind = k->name,
+		.out = t->out_file[0] ? path_in(t->out_file) : NULL, .rate = rate,
+	};
+
+	ib_cpuset_format(&R.job.housekeeping, hk, sizeof(hk));
+	ib_cpuset_format(&R.job.isolated, iso, sizeof(iso));
+	snprintf(hk0, sizeof(hk0), "%d", ib_cpuset_next(&R.job.housekeeping, 0));
+	snprintf(nhk, sizeof(nhk), "%u", n);
+	snprintf(nhk3, sizeof(nhk3), "%u", 3 * n);
+	for (const char *const *a = k->argv; *a; a++) {
+		char *s = ib_template_expand(*a, &v, err, sizeof(err));
+
+		if (!s) {
+			record_error("%s: template of kind %s: %s", t->name, k->name, err);
+			t->bad_argv = 1;
+			return;
+		}
+		arg(t, "%s", s);
+		free(s);
+	}
 }
 
 static int pin_self(const struct ib_cpuset *cpus)
@@ -245,6 +280,8 @@ static int start_task(struct task *t)
 	char errname[PATH_MAX], outname[PATH_MAX];
 	pid_t pid;
 
+	if (t->bad_argv || !t->argc)
+		return -1;
 	snprintf(errname, sizeof(errname), "%s/%s.stderr", R.results, t->name);
 	snprintf(outname, sizeof(outname), "%s/%s.stdout", R.results, t->name);
 	pid = fork();
@@ -701,31 +738,22 @@ static void first_cpu_set(struct ib_cpuset *out, const struct ib_cpuset *in)
 
 static void add_noise(const char *kind)
 {
-	unsigned int hk = ib_cpuset_count(&R.job.housekeeping);
+	const struct ib_kind *k = ib_kind_find(IB_KC_NOISE, kind);
 	struct task *t = add_task(kind, ROLE_NOISE, &R.job.housekeeping);
 
 	if (!t)
 		return;
-	t->restart = 1;
-	if (!strcmp(kind, "hackbench")) {
-		/* rteval's shape: processes, 3 groups per CPU, 1000 loops of 1000 bytes. */
-		arg(t, "hackbench"); arg(t, "-P"); arg(t, "-g"); arg(t, "%u", 3 * hk);
-		arg(t, "-l"); arg(t, "1000"); arg(t, "-s"); arg(t, "1000");
-	} else if (!strcmp(kind, "hackbench-lowmem")) {
-		arg(t, "hackbench"); arg(t, "-P"); arg(t, "-g"); arg(t, "%u", hk);
-		arg(t, "-l"); arg(t, "1000"); arg(t, "-s"); arg(t, "100");
-	} else if (!strcmp(kind, "kbuild")) {
-		arg(t, "/opt/isolbench/bin/isolbench-kbuild-noise"); arg(t, "%u", hk);
-	}
+	t->restart = !!(k->flags & IB_KF_RESTART);
+	arg_template(t, k, NULL);
 }
 
-static enum steady_mode steady_mode_of(const char *case_name)
+static enum steady_mode steady_mode_of(const char *case_kind)
 {
-	if (!strcmp(case_name, "oslat"))
+	if (!strcmp(case_kind, "oslat"))
 		return STEADY_SPIN;
-	if (!strcmp(case_name, "cyclictest"))
+	if (!strcmp(case_kind, "cyclictest"))
 		return STEADY_RT;
-	if (!strcmp(case_name, "idle"))
+	if (!strcmp(case_kind, "idle"))
 		return STEADY_SPAN;
 	/* entry: isolbench-entry's workers run under perf and sweep rates. */
 	return STEADY_NONE;
@@ -733,33 +761,24 @@ static enum steady_mode steady_mode_of(const char *case_name)
 
 static void add_provoker(const struct ib_job_provoker *p)
 {
-	char name[64], cpus[64];
+	const struct ib_kind *k = ib_kind_find(IB_KC_PROVOKER, p->kind);
+	char rate[32];
 	struct task *t;
 
-	snprintf(name, sizeof(name), "storm-%s", p->kind);
-	t = add_task(name, ROLE_PROVOKER, &R.job.housekeeping);
+	t = add_task(k->task, ROLE_PROVOKER, &R.job.housekeeping);
 	if (!t)
 		return;
-	snprintf(t->out_file, sizeof(t->out_file), "%s.json", name);
-	ib_cpuset_format(&R.job.housekeeping, cpus, sizeof(cpus));
-	arg(t, "isolbench-storm"); arg(t, "--kind"); arg(t, "%s", p->kind);
-	arg(t, "--rate"); arg(t, "%g", p->rate);
-	/* Until stopped: collectors may take a while to arm. */
-	arg(t, "--duration"); arg(t, "0");
+	snprintf(t->out_file, sizeof(t->out_file), "%s", k->out);
+	snprintf(rate, sizeof(rate), "%g", p->rate);
+	arg_template(t, k, rate);
 	/* The same work on every kernel: a fixed number of operations, started
 	 * when the measurement reaches its steady state (SIGUSR1) where the
 	 * runner watches for it; SIGUSR2 ends the window. */
+	/* %.0f rounds: adding 0.5 first made 7 operations 8. */
 	arg(t, "--operations"); arg(t, "%.0f", p->operations > 0 ? p->operations :
-				     p->rate * R.job.duration_s + 0.5);
-	if (steady_mode_of(R.job.case_name) != STEADY_NONE)
+				     p->rate * R.job.duration_s);
+	if (steady_mode_of(R.job.case_kind) != STEADY_NONE)
 		arg(t, "--start-signal");
-	arg(t, "--cpus"); arg(t, "%s", cpus);
-	if (!strcmp(p->kind, "munmap")) {
-		ib_cpuset_format(&R.job.isolated, cpus, sizeof(cpus));
-		arg(t, "--victim-cpus"); arg(t, "%s", cpus);
-	}
-	arg(t, "--json"); arg(t, "%s", path_in(t->out_file));
-	arg(t, "-q");
 }
 
 static void add_collector(const char *kind)
@@ -779,17 +798,17 @@ static void add_collector(const char *kind)
 		arg(t, "isolbench-ipi"); arg(t, "--isolated"); arg(t, "%s", iso);
 		arg(t, "--json"); arg(t, "%s", path_in(t->out_file));
 		arg(t, "--armed-file"); arg(t, "%s", path_in(t->armed_file));
-		if (steady_mode_of(R.job.case_name) != STEADY_NONE) {
+		if (steady_mode_of(R.job.case_kind) != STEADY_NONE) {
 			arg(t, "--window-file"); arg(t, "%s", path_in(STEADY_FILE));
 		}
 		/* Two context events per kernel entry at isolbench-entry's rates
 		 * would change what it measures (and overflow the buffers). */
-		if (!strcmp(R.job.case_name, "entry")) {
+		if (!strcmp(R.job.case_kind, "entry")) {
 			arg(t, "--no-context");
 			arg(t, "entry case: isolbench-entry enters the kernel on the isolated CPUs "
 			    "at the rates %s (per second); tracing user_enter/user_exit at every "
 			    "entry would change what it measures", R.job.entry_rates);
-		} else if (!strcmp(R.job.case_name, "cyclictest")) {
+		} else if (!strcmp(R.job.case_kind, "cyclictest")) {
 			/* Every wake-up is idle exit, user enter, user exit, idle entry:
 			 * four more events in the path whose latency is measured. */
 			arg(t, "--no-context");
@@ -824,7 +843,7 @@ static void add_collector(const char *kind)
 		/* What the isolated CPUs were doing, as the ipi collector traces it
 		 * (its context classification can be replayed on the report), but
 		 * not at isolbench-entry's kernel-entry rates. */
-		if (strcmp(R.job.case_name, "entry")) {
+		if (strcmp(R.job.case_kind, "entry")) {
 			static const char *const ctx_events[] = {
 				"irq_vectors:call_function_entry",
 				"irq_vectors:call_function_single_entry",
@@ -853,14 +872,16 @@ static void add_collector(const char *kind)
 		t->stop_stage = 1;
 		arg(t, "isolbench-osnoise"); arg(t, "--isolated"); arg(t, "%s", iso);
 		/* The measurement's own threads are the workload, not noise (comm prefix). */
-		arg(t, "--workload"); arg(t, "%s", !strcmp(R.job.case_name, "oslat") ||
-			!strcmp(R.job.case_name, "cyclictest") ? R.job.case_name : "isolbench-");
+		arg(t, "--workload"); arg(t, "%s", !strcmp(R.job.case_kind, "oslat") ||
+			!strcmp(R.job.case_kind, "cyclictest") ? R.job.case_kind : "isolbench-");
 		arg(t, "--json"); arg(t, "%s", path_in(t->out_file));
 		arg(t, "--trace-out"); arg(t, "%s", path_in("osnoise.trace.txt"));
 		arg(t, "--armed-file"); arg(t, "%s", path_in(t->armed_file));
 		arg(t, "-q");
 	}
 	/* irqstat is not a process: /proc snapshots are taken by the runner. */
+	else if (strcmp(kind, "irqstat"))
+		record_error("collector %s: the runner has no code for it (bench/run.c)", kind);
 }
 
 /* Run @argv to its end (output to @name.stdout/.stderr); its exit status, or -1. */
@@ -947,7 +968,7 @@ static struct task *add_measurement(void)
 	first_cpu_set(&cpu0, &j->housekeeping);
 	snprintf(hk0, sizeof(hk0), "%d", ib_cpuset_next(&j->housekeeping, 0));
 
-	if (!strcmp(j->case_name, "idle")) {
+	if (!strcmp(j->case_kind, "idle")) {
 		/* Nothing on the isolated CPUs but what the provokers put there
 		 * (the munmap control's victim threads): the window is a sleep on
 		 * a housekeeping CPU. */
@@ -957,7 +978,7 @@ static struct task *add_measurement(void)
 		arg(t, "sleep"); arg(t, "%d", (int)j->duration_s);
 		return t;
 	}
-	if (!strcmp(j->case_name, "oslat")) {
+	if (!strcmp(j->case_kind, "oslat")) {
 		struct ib_cpuset all = j->isolated;
 		int cpu;
 
@@ -982,7 +1003,7 @@ static struct task *add_measurement(void)
 		arg(t, "-q"); arg(t, "--json=%s", path_in(t->out_file));
 		return t;
 	}
-	if (!strcmp(j->case_name, "cyclictest")) {
+	if (!strcmp(j->case_kind, "cyclictest")) {
 		struct ib_cpuset all = j->isolated;
 		int cpu;
 
@@ -1008,7 +1029,7 @@ static struct task *add_measurement(void)
 		arg(t, "--json=%s", path_in(t->out_file));
 		return t;
 	}
-	if (!strcmp(j->case_name, "entry")) {
+	if (!strcmp(j->case_kind, "entry")) {
 		struct ib_cpuset all = j->isolated;
 		bool perf = probe_perf();
 		int cpu;
@@ -1059,7 +1080,7 @@ static struct task *add_measurement(void)
 		arg(t, "-q");
 		return t;
 	}
-	record_error("unknown case '%s'", j->case_name);
+	record_error("unknown case '%s'", j->case_kind);
 	return NULL;
 }
 
@@ -1138,7 +1159,8 @@ static void write_record(const char *status, double t_measure_start, double t_me
 
 	json_object_object_add(rec, "schema", json_object_new_int(1));
 	json_object_object_add(rec, "run_id", json_object_new_string(R.job.run_id));
-	json_object_object_add(rec, "case", json_object_new_string(R.job.case_name));
+	json_object_object_add(rec, "case_kind", json_object_new_string(R.job.case_kind));
+	json_object_object_add(rec, "case_name", json_object_new_string(R.job.case_name));
 	json_object_object_add(rec, "status", json_object_new_string(status));
 	ib_cpuset_format(&R.job.isolated, buf, sizeof(buf));
 	json_object_object_add(rec, "isolated", json_object_new_string(buf));
@@ -1227,7 +1249,7 @@ int main(int argc, char **argv)
 	if (ib_job_load(argv[1], &R.job, err, sizeof(err)) < 0) {
 		logmsg("bad job spec: %s", err);
 		R.job.run_id = "unknown";
-		R.job.case_name = "unknown";
+		R.job.case_kind = R.job.case_name = "unknown";
 		record_error("bad job spec: %s", err);
 		write_record("failed", 0, 0);
 		return 2;
@@ -1249,7 +1271,8 @@ int main(int argc, char **argv)
 		if (sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &sp) < 0)
 			logmsg("warning: SCHED_FIFO for the runner: %s", strerror(errno));
 	}
-	logmsg("run %s: case %s for %.0f s, warm-up %.0f s", R.job.run_id, R.job.case_name,
+	logmsg("run %s: case %s (%s) for %.0f s, warm-up %.0f s", R.job.run_id, R.job.case_name,
+	       R.job.case_kind,
 	       R.job.duration_s, R.job.warmup_s);
 
 	if (copy_atomic("/proc/interrupts", "interrupts.before") < 0 ||
@@ -1264,6 +1287,8 @@ int main(int argc, char **argv)
 		start_task(&R.tasks[i]);
 	if (R.ntasks)
 		logmsg("started %d noise/provoker task(s); warming up", R.ntasks);
+	/* Phase lines: the host's scripts/progress reads them from the console. */
+	logmsg("phase: warm-up (%.0f s)", R.job.warmup_s);
 	wait_for(R.job.warmup_s, NULL);
 
 	{
@@ -1299,11 +1324,12 @@ int main(int argc, char **argv)
 	}
 
 	measure = add_measurement();
-	W.mode = steady_mode_of(R.job.case_name);
+	W.mode = steady_mode_of(R.job.case_kind);
 	if (measure && start_task(measure) == 0) {
 		W.pid = measure->pid;
 		t_ms = now() - R.t0;
 		logmsg("measuring: %s", measure->argv[0]);
+		logmsg("phase: measuring (%.0f s)", R.job.duration_s);
 		/* The tool ends itself; the margin covers its calibration. */
 		wait_for(R.job.duration_s * 1.5 + 60, measure);
 		if (measure->pid > 0) {
@@ -1324,6 +1350,7 @@ int main(int argc, char **argv)
 	if (R.stop)
 		record_error("stopped by a signal before the end of the run");
 
+	logmsg("phase: collecting");
 	stop_role(ROLE_COLLECTOR);
 	report_trace_dat();
 	stop_role(ROLE_PROVOKER);

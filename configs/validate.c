@@ -26,6 +26,9 @@
 #include <unistd.h>
 
 #include "cpulist.h"
+#include "kinds.h"
+#include "reference.h"
+#include "../bench/entry_stats.h"
 #include "jsonout.h"
 #include "parse.h"
 #include "yaml2json.h"
@@ -33,18 +36,11 @@
 
 #define EXIT_BAD_CONFIG 2
 
-static const char *const case_kinds[] = { "oslat", "cyclictest", "entry", "idle", NULL };
-static const char *const noise_kinds[] = { "hackbench", "hackbench-lowmem", "kbuild", NULL };
-static const char *const provoker_kinds[] = { "tracepoint", "kprobe", "bpf", "module", "munmap", NULL };
-/* ipi-stacks: the ipi collector, also recording the sender's kernel stack of every IPI. */
-static const char *const collector_kinds[] = { "irqstat", "ipi", "ipi-stacks", "trace-cmd", "osnoise", NULL };
-/* ipi: what one call-function IPI costs (icount mode only: guest.accel icount or when_tcg). */
-static const char *const entry_kinds[] = { "getpid", "inkernel", "pagefault", "ipi", NULL };
-/* icount: single-threaded TCG whose guest clock is the instruction counter (one ns per instruction). */
-static const char *const accels[] = { "auto", "kvm", "tcg", "icount", NULL };
-/* A case's mode when the host runs its guests under TCG (guest.accel auto or tcg). */
-static const char *const when_tcg_modes[] = { "tcg", "icount", NULL };
-static const char *const tcg_threads[] = { "multi", "single", NULL };
+/*
+ * Kinds, ranges and defaults come from the registry (lib/kinds.c); this file
+ * adds what the table cannot say (CPU sets that must fit guest.vcpus,
+ * paths that must exist, names that must differ).
+ */
 
 struct ctx {
 	const char *file;
@@ -212,26 +208,133 @@ static int get_cpus(struct ctx *c, struct json_object *o, const char *key, const
 	return 0;
 }
 
-static struct json_object *string_list(struct ctx *c, struct json_object *o, const char *key,
-				       const char *field, const char *const *allowed)
+/* --- fields as the registry describes them (lib/kinds.c) -------------------- */
+
+static const struct ib_field *field_of(const char *path)
 {
-	struct json_object *v = get(o, key), *out = json_object_new_array();
-	char list[256];
+	const struct ib_field *f = ib_field_find(path);
+
+	if (!f) {
+		fprintf(stderr, "isolbench-config: internal error: no field '%s' in lib/kinds.c\n",
+			path);
+		abort();
+	}
+	return f;
+}
+
+/* Unknown keys of a mapping, against the registry's fields at @rpath ("" = top). */
+static void check_fields(struct ctx *c, struct json_object *o, const char *where,
+			 const struct ib_field *fields)
+{
+	const char *known[64];
+	size_t n = 0;
+
+	for (; fields->name && n < 63; fields++)
+		known[n++] = fields->name;
+	known[n] = NULL;
+	check_keys(c, o, where, known);
+}
+
+static long get_int_r(struct ctx *c, struct json_object *o, const char *rpath, const char *field)
+{
+	const struct ib_field *f = field_of(rpath);
+
+	return get_int(c, o, f->name, field, f->def ? strtol(f->def, NULL, 10) : 0, f->min, f->max);
+}
+
+static double get_duration_r(struct ctx *c, struct json_object *o, const char *rpath,
+			     const char *field, double computed_def)
+{
+	const struct ib_field *f = field_of(rpath);
+	uint64_t ns = 0;
+
+	if (f->def)
+		ib_parse_duration(f->def, 0, UINT64_MAX, &ns, NULL, 0);
+	return get_duration(c, o, f->name, field, f->def ? ns / 1e9 : computed_def,
+			    f->min, f->max);
+}
+
+static const char *get_string_r(struct ctx *c, struct json_object *o, const char *rpath,
+				const char *field)
+{
+	const struct ib_field *f = field_of(rpath);
+
+	return get_string(c, o, f->name, field, f->def);
+}
+
+/* One word of a kind class; an unknown one names every known one. */
+static const char *get_kind_r(struct ctx *c, struct json_object *o, const char *rpath,
+			      const char *field)
+{
+	const struct ib_field *f = field_of(rpath);
+	const char *s = get_string(c, o, f->name, field, f->def);
+	char list[512];
+
+	if (!s && (f->flags & IB_FF_REQUIRED)) {
+		field_error(c, field, "is required: one of %s",
+			    ib_kind_list(f->kinds, ", ", list, sizeof(list)));
+		return NULL;
+	}
+	if (s && !ib_kind_find(f->kinds, s)) {
+		/* A setting's few values are explained; kinds are listed by name. */
+		if (f->kinds > IB_KC_COLLECTOR) {
+			list[0] = '\0';
+			for (size_t i = 0; i < ib_nkinds; i++)
+				if (ib_kinds[i].cls == f->kinds)
+					snprintf(list + strlen(list), sizeof(list) - strlen(list),
+						 "%s%s: %s", list[0] ? "; " : "", ib_kinds[i].name,
+						 ib_kinds[i].help);
+		} else {
+			ib_kind_list(f->kinds, ", ", list, sizeof(list));
+		}
+		field_error(c, field, "unknown %s '%s' (use one of: %s)", ib_kind_class_name(f->kinds),
+			    s, list);
+		return NULL;
+	}
+	return s;
+}
+
+/* A list of at most the field's max items (the guest's limit: IB_JOB_MAX_ITEMS). */
+static bool list_fits(struct ctx *c, struct json_object *v, const char *rpath, const char *field)
+{
+	const struct ib_field *f = field_of(rpath);
+	size_t n = json_object_array_length(v);
+
+	if ((long long)n > f->max) {
+		field_error(c, field, "has %zu entries; at most %lld are allowed", n, f->max);
+		return false;
+	}
+	if ((long long)n < f->min) {
+		field_error(c, field, "has %zu entries; at least %lld are needed", n, f->min);
+		return false;
+	}
+	return true;
+}
+
+static struct json_object *kind_list(struct ctx *c, struct json_object *o, const char *rpath,
+				     const char *field)
+{
+	const struct ib_field *fd = field_of(rpath);
+	struct json_object *v = get(o, fd->name), *out = json_object_new_array();
+	char list[512];
 
 	if (!v)
 		return out;
-	join(list, sizeof(list), allowed);
+	ib_kind_list(fd->kinds, ", ", list, sizeof(list));
 	if (!json_object_is_type(v, json_type_array)) {
-		field_error(c, field, "must be a list, e.g. [%s]", allowed[0]);
+		field_error(c, field, "must be a list of: %s", list);
 		return out;
 	}
+	list_fits(c, v, rpath, field);
 	for (size_t i = 0; i < json_object_array_length(v); i++) {
-		const char *s = json_object_get_string(json_object_array_get_idx(v, i));
+		struct json_object *e = json_object_array_get_idx(v, i);
+		const char *s = json_object_is_type(e, json_type_string) ? json_object_get_string(e) : NULL;
 		char f[128];
 
 		snprintf(f, sizeof(f), "%s[%zu]", field, i);
-		if (!s || !in_list(s, allowed)) {
-			field_error(c, f, "unknown value '%s' (use one of: %s)", s ? s : "", list);
+		if (!s || !ib_kind_find(fd->kinds, s)) {
+			field_error(c, f, "unknown %s '%s' (use one of: %s)", ib_kind_class_name(fd->kinds),
+				    s ? s : "", list);
 			continue;
 		}
 		json_object_array_add(out, json_object_new_string(s));
@@ -254,7 +357,6 @@ static int path_exists(struct ctx *c, const char *p, int want_dir, char *abs, si
 
 static struct json_object *check_kernels(struct ctx *c, struct json_object *root)
 {
-	static const char *const keys[] = { "name", "source", "series", "fragments", NULL };
 	struct json_object *v = get(root, "kernels"), *out = json_object_new_array();
 
 	if (!v || !json_object_is_type(v, json_type_array) || !json_object_array_length(v)) {
@@ -262,6 +364,7 @@ static struct json_object *check_kernels(struct ctx *c, struct json_object *root
 			    "fragments and (for a patched kernel) series");
 		return out;
 	}
+	list_fits(c, v, "kernels", "kernels");
 	for (size_t i = 0; i < json_object_array_length(v); i++) {
 		struct json_object *k = json_object_array_get_idx(v, i), *r, *frags;
 		char f[128], w[64], abs[PATH_MAX];
@@ -272,7 +375,7 @@ static struct json_object *check_kernels(struct ctx *c, struct json_object *root
 			field_error(c, w, "must be a mapping with name, source, fragments");
 			continue;
 		}
-		check_keys(c, k, w, keys);
+		check_fields(c, k, w, field_of("kernels")->sub);
 		r = json_object_new_object();
 		snprintf(f, sizeof(f), "%s.name", w);
 		name = get_string(c, k, "name", f, NULL);
@@ -285,7 +388,7 @@ static struct json_object *check_kernels(struct ctx *c, struct json_object *root
 		}
 		json_object_object_add(r, "name", json_object_new_string(name ? name : "?"));
 		snprintf(f, sizeof(f), "%s.source", w);
-		src = get_string(c, k, "source", f, "debian:linux-source-6.12");
+		src = get_string_r(c, k, "kernels.source", f);
 		if (strncmp(src, "debian:", 7) && !path_exists(c, src, 1, abs, sizeof(abs)) &&
 		    !path_exists(c, src, 0, abs, sizeof(abs)))
 			field_error(c, f, "'%s' is neither debian:<package> nor an existing kernel tree "
@@ -313,6 +416,8 @@ static struct json_object *check_kernels(struct ctx *c, struct json_object *root
 			    !json_object_array_length(frags))
 				field_error(c, f, "is required: a list of config fragments, names in "
 					    "guest-kernel/fragments/ (e.g. [base, isolation, tracing, 9p]) or paths");
+			else
+				list_fits(c, frags, "kernels.fragments", f);
 			for (size_t j = 0; frags && json_object_is_type(frags, json_type_array) &&
 			     j < json_object_array_length(frags); j++) {
 				struct json_object *fo = json_object_array_get_idx(frags, j);
@@ -368,9 +473,6 @@ static const char *check_cmdline(struct ctx *c, const char *s)
 static struct json_object *check_guest(struct ctx *c, struct json_object *root,
 				       struct ib_cpuset *iso, struct ib_cpuset *hk)
 {
-	static const char *const keys[] = { "vcpus", "housekeeping", "isolated", "memory_mib",
-					    "accel", "tcg_threads", "host_cpus", "emulator_cpus",
-					    "extra_cmdline", NULL };
 	struct json_object *g = get(root, "guest"), *r = json_object_new_object();
 	char buf[IB_CPULIST_MAX];
 	long vcpus;
@@ -381,8 +483,8 @@ static struct json_object *check_guest(struct ctx *c, struct json_object *root,
 		field_error(c, "guest", "is required: vcpus, housekeeping, isolated, memory_mib, accel");
 		return r;
 	}
-	check_keys(c, g, "guest", keys);
-	vcpus = get_int(c, g, "vcpus", "guest.vcpus", 4, 2, IB_MAX_CPUS);
+	check_fields(c, g, "guest", field_of("guest")->sub);
+	vcpus = get_int_r(c, g, "guest.vcpus", "guest.vcpus");
 	ok &= get_cpus(c, g, "housekeeping", "guest.housekeeping", hk) == 0;
 	ok &= get_cpus(c, g, "isolated", "guest.isolated", iso) == 0;
 	if (ok) {
@@ -405,20 +507,14 @@ static struct json_object *check_guest(struct ctx *c, struct json_object *root,
 	ib_cpuset_format(iso, buf, sizeof(buf));
 	json_object_object_add(r, "isolated", json_object_new_string(buf));
 	json_object_object_add(r, "memory_mib", json_object_new_int(
-		get_int(c, g, "memory_mib", "guest.memory_mib", 2048, 512, 1024 * 1024)));
-	accel = get_string(c, g, "accel", "guest.accel", "auto");
-	if (!in_list(accel, accels))
-		field_error(c, "guest.accel", "unknown value '%s' (use auto, kvm, tcg or icount: "
-			    "TCG with the instruction counter as the guest clock)", accel);
-	json_object_object_add(r, "accel", json_object_new_string(accel));
-	threads = get_string(c, g, "tcg_threads", "guest.tcg_threads", "multi");
-	if (!in_list(threads, tcg_threads))
-		field_error(c, "guest.tcg_threads", "unknown value '%s' (use multi: one host thread "
-			    "per vCPU, or single: all vCPUs on one thread; only used under TCG)", threads);
-	json_object_object_add(r, "tcg_threads", json_object_new_string(threads));
+		get_int_r(c, g, "guest.memory_mib", "guest.memory_mib")));
+	accel = get_kind_r(c, g, "guest.accel", "guest.accel");
+	json_object_object_add(r, "accel", json_object_new_string(accel ? accel : "?"));
+	threads = get_kind_r(c, g, "guest.tcg_threads", "guest.tcg_threads");
+	json_object_object_add(r, "tcg_threads", json_object_new_string(threads ? threads : "?"));
 	{
-		const char *hc = get_string(c, g, "host_cpus", "guest.host_cpus", "auto");
-		const char *ec = get_string(c, g, "emulator_cpus", "guest.emulator_cpus", "auto");
+		const char *hc = get_string_r(c, g, "guest.host_cpus", "guest.host_cpus");
+		const char *ec = get_string_r(c, g, "guest.emulator_cpus", "guest.emulator_cpus");
 		struct ib_cpuset hs;
 		char err[160];
 
@@ -433,24 +529,70 @@ static struct json_object *check_guest(struct ctx *c, struct json_object *root,
 		json_object_object_add(r, "emulator_cpus", json_object_new_string(ec));
 	}
 	json_object_object_add(r, "extra_cmdline", json_object_new_string(
-		check_cmdline(c, get_string(c, g, "extra_cmdline", "guest.extra_cmdline", ""))));
+		check_cmdline(c, get_string_r(c, g, "guest.extra_cmdline", "guest.extra_cmdline"))));
 	return r;
+}
+
+/*
+ * A case kind's settings block (cases[].<kind>), from the kind's fields in
+ * the registry; absent fields get their defaults.
+ */
+static struct json_object *settings_block(struct ctx *c, struct json_object *sub,
+					  const struct ib_kind *ck, const char *where)
+{
+	struct json_object *o = json_object_new_object();
+	char f[160], rp[96];
+
+	if (sub && !json_object_is_type(sub, json_type_object))
+		field_error(c, where, "must be a mapping of settings");
+	check_fields(c, sub, where, ck->settings);
+	for (const struct ib_field *fd = ck->settings; fd->name; fd++) {
+		snprintf(f, sizeof(f), "%s.%s", where, fd->name);
+		snprintf(rp, sizeof(rp), "cases.%s.%s", ck->name, fd->name);
+		switch (fd->type) {
+		case IB_FT_INT:
+			json_object_object_add(o, fd->name, json_object_new_int(get_int_r(c, sub, rp, f)));
+			break;
+		case IB_FT_KIND: {
+			const char *s = get_kind_r(c, sub, rp, f);
+
+			json_object_object_add(o, fd->name, json_object_new_string(s ? s : "?"));
+			break;
+		}
+		case IB_FT_RATES: {
+			const char *s = get_string_r(c, sub, rp, f);
+			uint64_t rates[IB_ENTRY_MAX_RATES];
+			char err[1024];
+			size_t n;
+
+			/* The guest's own parser, with the guest's limits. */
+			if (s && entry_parse_rates(s, rates, fd->max, &n, err, sizeof(err)) < 0)
+				field_error(c, f, "%s", err);
+			json_object_object_add(o, fd->name, json_object_new_string(s ? s : "?"));
+			break;
+		}
+		default:
+			json_object_object_add(o, fd->name, json_object_new_string(
+				get_string_r(c, sub, rp, f)));
+			break;
+		}
+	}
+	return o;
 }
 
 static struct json_object *check_cases(struct ctx *c, struct json_object *root)
 {
-	static const char *const keys[] = { "name", "kind", "noise", "provokers", "collectors",
-					    "entry", "oslat", "cyclictest", "when_tcg", NULL };
 	struct json_object *v = get(root, "cases"), *out = json_object_new_array();
 	char kinds[128];
 
-	join(kinds, sizeof(kinds), case_kinds);
+	ib_kind_list(IB_KC_CASE, ", ", kinds, sizeof(kinds));
 	if (!v || !json_object_is_type(v, json_type_array) || !json_object_array_length(v)) {
 		field_error(c, "cases", "is required: a list of cases, each with name and kind (%s)", kinds);
 		return out;
 	}
+	list_fits(c, v, "cases", "cases");
 	for (size_t i = 0; i < json_object_array_length(v); i++) {
-		struct json_object *k = json_object_array_get_idx(v, i), *r, *pv, *pl, *sub;
+		struct json_object *k = json_object_array_get_idx(v, i), *r, *pv, *pl;
 		char f[128], w[64];
 		const char *name, *kind;
 
@@ -459,23 +601,22 @@ static struct json_object *check_cases(struct ctx *c, struct json_object *root)
 			field_error(c, w, "must be a mapping with name and kind");
 			continue;
 		}
-		check_keys(c, k, w, keys);
+		check_fields(c, k, w, field_of("cases")->sub);
 		r = json_object_new_object();
 		snprintf(f, sizeof(f), "%s.kind", w);
-		kind = get_string(c, k, "kind", f, NULL);
-		if (!kind || !in_list(kind, case_kinds))
-			field_error(c, f, "unknown case '%s' (use one of: %s)", kind ? kind : "", kinds);
+		kind = get_kind_r(c, k, "cases.kind", f);
 		snprintf(f, sizeof(f), "%s.name", w);
 		name = get_string(c, k, "name", f, kind);
 		check_name(c, f, name, "oslat-hackbench");
 		json_object_object_add(r, "name", json_object_new_string(name ? name : "?"));
 		json_object_object_add(r, "kind", json_object_new_string(kind ? kind : "?"));
 		snprintf(f, sizeof(f), "%s.noise", w);
-		json_object_object_add(r, "noise", string_list(c, k, "noise", f, noise_kinds));
+		json_object_object_add(r, "noise", kind_list(c, k, "cases.noise", f));
 		snprintf(f, sizeof(f), "%s.collectors", w);
-		json_object_object_add(r, "collectors", string_list(c, k, "collectors", f, collector_kinds));
+		json_object_object_add(r, "collectors", kind_list(c, k, "cases.collectors", f));
 		{
 			struct json_object *cl = json_object_object_get(r, "collectors");
+			const struct ib_kind *ck = ib_kind_find(IB_KC_CASE, kind);
 			bool ipi = false, stacks = false;
 
 			for (size_t j = 0; j < json_object_array_length(cl); j++) {
@@ -483,6 +624,9 @@ static struct json_object *check_cases(struct ctx *c, struct json_object *root)
 
 				ipi |= !strcmp(s, "ipi");
 				stacks |= !strcmp(s, "ipi-stacks");
+				if (ck && !ib_kind_applies(ck, s))
+					field_error(c, f, "collector %s does not apply to a %s case", s,
+						    kind);
 			}
 			if (ipi && stacks)
 				field_error(c, f, "lists both ipi and ipi-stacks; ipi-stacks is the ipi "
@@ -493,113 +637,46 @@ static struct json_object *check_cases(struct ctx *c, struct json_object *root)
 		snprintf(f, sizeof(f), "%s.provokers", w);
 		if (pv && !json_object_is_type(pv, json_type_array))
 			field_error(c, f, "must be a list of {kind, rate, operations (optional)}");
+		else if (pv)
+			list_fits(c, pv, "cases.provokers", f);
 		for (size_t j = 0; pv && json_object_is_type(pv, json_type_array) &&
 		     j < json_object_array_length(pv); j++) {
-			static const char *const pkeys[] = { "kind", "rate", "operations", NULL };
 			struct json_object *p = json_object_array_get_idx(pv, j), *pr = json_object_new_object();
-			char pw[96], pf[128], list[128];
+			char pw[96], pf[128];
 			const char *pk;
 
 			snprintf(pw, sizeof(pw), "%s[%zu]", f, j);
-			check_keys(c, p, pw, pkeys);
+			check_fields(c, p, pw, field_of("cases.provokers")->sub);
 			snprintf(pf, sizeof(pf), "%s.kind", pw);
-			pk = get_string(c, p, "kind", pf, NULL);
-			join(list, sizeof(list), provoker_kinds);
-			if (!pk || !in_list(pk, provoker_kinds))
-				field_error(c, pf, "unknown provoker '%s' (use one of: %s)", pk ? pk : "", list);
+			pk = get_kind_r(c, p, "cases.provokers.kind", pf);
 			snprintf(pf, sizeof(pf), "%s.rate", pw);
 			json_object_object_add(pr, "kind", json_object_new_string(pk ? pk : "?"));
 			json_object_object_add(pr, "rate", json_object_new_int(
-				get_int(c, p, "rate", pf, 10, 1, 100000)));
+				get_int_r(c, p, "cases.provokers.rate", pf)));
 			/* The same work on every kernel: a fixed number of operations
 			 * (default: rate x duration, decided by the runner). */
 			snprintf(pf, sizeof(pf), "%s.operations", pw);
 			if (get(p, "operations"))
 				json_object_object_add(pr, "operations", json_object_new_int64(
-					get_int(c, p, "operations", pf, 1, 1, 100000000)));
+					get_int_r(c, p, "cases.provokers.operations", pf)));
 			json_object_array_add(pl, pr);
 		}
 		json_object_object_add(r, "provokers", pl);
-		sub = get(k, "entry");
-		{
-			static const char *const ekeys[] = { "rates", "kind", NULL };
-			struct json_object *e = json_object_new_object();
-			const char *rates, *ek;
-			char list[64];
-
-			snprintf(f, sizeof(f), "%s.entry", w);
-			check_keys(c, sub, f, ekeys);
-			snprintf(f, sizeof(f), "%s.entry.rates", w);
-			rates = get_string(c, sub, "rates", f, "1000,10000,100000,max");
-			{
-				char *dup = strdup(rates), *save = NULL;
-
-				if (!dup) {
-					fprintf(stderr, "out of memory\n");
-					exit(1);
-				}
-				for (char *t = strtok_r(dup, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-					uint64_t n;
-
-					if (!strcmp(t, "max"))
-						continue;
-					/* The guest's parser: a k suffix cannot overflow into range. */
-					if (ib_parse_u64(t, 1, 10000000, &n, NULL, 0) < 0)
-						field_error(c, f, "'%s' is not a rate; write entries per second "
-							    "1..10000000 or max, comma-separated (e.g. 1000,10k,max)", t);
-				}
-				free(dup);
-			}
-			snprintf(f, sizeof(f), "%s.entry.kind", w);
-			ek = get_string(c, sub, "kind", f, "getpid");
-			join(list, sizeof(list), entry_kinds);
-			if (!in_list(ek, entry_kinds))
-				field_error(c, f, "unknown entry kind '%s' (use one of: %s)", ek, list);
-			json_object_object_add(e, "rates", json_object_new_string(rates));
-			json_object_object_add(e, "kind", json_object_new_string(ek));
-			json_object_object_add(r, "entry", e);
-		}
 		snprintf(f, sizeof(f), "%s.when_tcg", w);
 		{
-			const char *wt = get_string(c, k, "when_tcg", f, "tcg");
+			const char *wt = get_kind_r(c, k, "cases.when_tcg", f);
 
-			if (!in_list(wt, when_tcg_modes))
-				field_error(c, f, "unknown value '%s' (use tcg, or icount: under TCG this "
-					    "case's guests count instructions; KVM is not affected)", wt);
-			json_object_object_add(r, "when_tcg", json_object_new_string(wt));
+			json_object_object_add(r, "when_tcg", json_object_new_string(wt ? wt : "?"));
 		}
-		sub = get(k, "oslat");
-		{
-			static const char *const okeys[] = { "buckets", "bucket_width_ns", NULL };
-			struct json_object *o = json_object_new_object();
+		/* Every case kind's settings block, defaults filled in: the job
+		 * spec carries them all. */
+		for (size_t ki = 0; ki < ib_nkinds; ki++) {
+			const struct ib_kind *ck = &ib_kinds[ki];
 
-			snprintf(f, sizeof(f), "%s.oslat", w);
-			check_keys(c, sub, f, okeys);
-			snprintf(f, sizeof(f), "%s.oslat.buckets", w);
-			json_object_object_add(o, "buckets", json_object_new_int(
-				get_int(c, sub, "buckets", f, 1024, 4, 1024)));
-			snprintf(f, sizeof(f), "%s.oslat.bucket_width_ns", w);
-			json_object_object_add(o, "bucket_width_ns", json_object_new_int(
-				get_int(c, sub, "bucket_width_ns", f, 1000, 1, 1000000)));
-			json_object_object_add(r, "oslat", o);
-		}
-		sub = get(k, "cyclictest");
-		{
-			static const char *const ckeys[] = { "buckets", "interval_us", "priority", NULL };
-			struct json_object *o = json_object_new_object();
-
-			snprintf(f, sizeof(f), "%s.cyclictest", w);
-			check_keys(c, sub, f, ckeys);
-			snprintf(f, sizeof(f), "%s.cyclictest.buckets", w);
-			json_object_object_add(o, "buckets", json_object_new_int(
-				get_int(c, sub, "buckets", f, 1000, 10, 100000)));
-			snprintf(f, sizeof(f), "%s.cyclictest.interval_us", w);
-			json_object_object_add(o, "interval_us", json_object_new_int(
-				get_int(c, sub, "interval_us", f, 200, 50, 1000000)));
-			snprintf(f, sizeof(f), "%s.cyclictest.priority", w);
-			json_object_object_add(o, "priority", json_object_new_int(
-				get_int(c, sub, "priority", f, 95, 1, 99)));
-			json_object_object_add(r, "cyclictest", o);
+			if (ck->cls != IB_KC_CASE || !ck->settings)
+				continue;
+			snprintf(f, sizeof(f), "%s.%s", w, ck->name);
+			json_object_object_add(r, ck->name, settings_block(c, get(k, ck->name), ck, f));
 		}
 		/* Compare resolved names: an unnamed case is named after its kind. */
 		for (size_t j = 0; j < json_object_array_length(out); j++) {
@@ -624,12 +701,11 @@ static struct json_object *check_cases(struct ctx *c, struct json_object *root)
  */
 static void check_report_options(struct ctx *c, struct json_object *root)
 {
-	static const char *const report_keys[] = { "include_flagged_runs", NULL };
 	struct json_object *rep = get(root, "report"), *gates = get(root, "gates"), *v;
 
 	if (rep && !json_object_is_type(rep, json_type_object))
 		field_error(c, "report", "must be a mapping (include_flagged_runs: true|false)");
-	check_keys(c, rep, "report", report_keys);
+	check_fields(c, rep, "report", field_of("report")->sub);
 	v = get(rep, "include_flagged_runs");
 	if (v && !json_object_is_type(v, json_type_boolean))
 		field_error(c, "report.include_flagged_runs", "must be true or false");
@@ -659,9 +735,6 @@ static void check_gates(struct ctx *c, struct json_object *gates)
 
 static struct json_object *resolve(struct ctx *c, struct json_object *root)
 {
-	static const char *const keys[] = { "name", "description", "kernels", "guest", "cases",
-					    "duration", "warmup", "repetitions", "timeout", "gates",
-					    "report", NULL };
 	struct json_object *out = json_object_new_object(), *kernels, *cases, *guest, *runs;
 	struct ib_cpuset iso, hk;
 	const char *name;
@@ -673,21 +746,20 @@ static struct json_object *resolve(struct ctx *c, struct json_object *root)
 		field_error(c, "(top level)", "must be a mapping of name, kernels, guest, cases, ...");
 		return out;
 	}
-	check_keys(c, root, "", keys);
-	name = get_string(c, root, "name", "name", "campaign");
+	check_fields(c, root, "", ib_campaign_fields);
+	name = get_string_r(c, root, "name", "name");
 	check_name(c, "name", name, "nightly");
 	json_object_object_add(out, "name", json_object_new_string(name));
 	json_object_object_add(out, "description", json_object_new_string(
-		get_string(c, root, "description", "description", "")));
+		get_string_r(c, root, "description", "description")));
 	kernels = check_kernels(c, root);
 	guest = check_guest(c, root, &iso, &hk);
 	cases = check_cases(c, root);
-	duration = get_duration(c, root, "duration", "duration", 30, 1, 7 * 86400);
-	warmup = get_duration(c, root, "warmup", "warmup", 3, 0, 3600);
-	reps = get_int(c, root, "repetitions", "repetitions", 1, 1, 1000);
+	duration = get_duration_r(c, root, "duration", "duration", 0);
+	warmup = get_duration_r(c, root, "warmup", "warmup", 0);
+	reps = get_int_r(c, root, "repetitions", "repetitions");
 	/* Boot, warm-up, measurement (tools add calibration), shutdown. */
-	timeout = get_duration(c, root, "timeout", "timeout", 120 + warmup + 2 * duration,
-			       10, 8 * 86400);
+	timeout = get_duration_r(c, root, "timeout", "timeout", 120 + warmup + 2 * duration);
 	if (timeout < duration + warmup)
 		field_error(c, "timeout", "is %g s, shorter than warmup + duration (%g s); "
 			    "leave it out or make it longer", timeout, duration + warmup);
@@ -738,11 +810,12 @@ static struct json_object *resolve(struct ctx *c, struct json_object *root)
 				json_object_object_add(run, "kernel", json_object_new_string(kn));
 				json_object_object_add(run, "case", json_object_new_string(cn));
 				json_object_object_add(run, "repetition", json_object_new_int(rep));
-				json_object_object_add(job, "schema", json_object_new_int(1));
+				/* Schema 2: case_kind is the kind (schema 1 called it "case"). */
+				json_object_object_add(job, "schema", json_object_new_int(2));
 				json_object_object_add(job, "run_id", json_object_new_string(
 					json_object_get_string(get(run, "id"))));
 				json_object_object_add(job, "kernel", json_object_new_string(kn));
-				json_object_object_add(job, "case", json_object_get(get(cs, "kind")));
+				json_object_object_add(job, "case_kind", json_object_get(get(cs, "kind")));
 				json_object_object_add(job, "case_name", json_object_new_string(cn));
 				json_object_object_add(job, "duration_s", json_object_new_double(duration));
 				json_object_object_add(job, "warmup_s", json_object_new_double(warmup));
@@ -907,6 +980,7 @@ static void usage(FILE *f)
 		"       isolbench-config resolve CAMPAIGN.yml [--out FILE] [--root DIR]\n"
 		"       isolbench-config pin --vcpus N --housekeeping LIST [--host-cpus auto|LIST]\n"
 		"                            [--emulator-cpus auto|LIST] [--host-isolated LIST]\n"
+		"       isolbench-config docs | schema\n"
 		"\n"
 		"  check     validate every field; exit 0 when the file is good\n"
 		"  resolve   validate, then write the resolved campaign (defaults filled in,\n"
@@ -914,6 +988,8 @@ static void usage(FILE *f)
 		"  --root    folder relative paths start from (default: the current folder)\n"
 		"  pin       print the vCPU -> host CPU plan (JSON) for this host; auto emulator\n"
 		"            CPUs are the host CPUs outside --host-isolated (else the first)\n"
+		"  docs      print the campaign-file reference (docs/config.md)\n"
+		"  schema    print the campaign file's JSON Schema (configs/campaign.schema.json)\n"
 		"\n"
 		"exit status: 0 good, 2 bad config or usage, 1 could not write the output\n");
 }
@@ -934,6 +1010,11 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "pin"))
 		return cmd_pin(argc - 2, argv + 2);
+	/* The campaign-file reference and schema, written from lib/kinds.c. */
+	if (argc == 2 && !strcmp(argv[1], "docs"))
+		return ib_reference_docs(stdout) || fflush(stdout) ? 1 : 0;
+	if (argc == 2 && !strcmp(argv[1], "schema"))
+		return ib_reference_schema(stdout) || fflush(stdout) ? 1 : 0;
 	while ((opt = getopt_long(argc, argv, "o:r:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'o': out = optarg; break;

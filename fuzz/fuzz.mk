@@ -13,7 +13,8 @@ FUZZ_LIB_SRCS := $(sort $(wildcard lib/*.c))
 
 # The checker's main() is renamed so the target can call it.
 fuzz_config_SRCS   := fuzz/fuzz_config.c configs/validate.c configs/yaml2json.c \
-		      report/gates.c report/campaign.c
+		      configs/reference.c bench/entry_stats.c report/gates.c report/campaign.c \
+		      report/instr_figures.c
 fuzz_config_PKGS   := json-c yaml-0.1
 fuzz_config_CFLAGS := -Dmain=isolbench_config_main
 fuzz_results_SRCS  := fuzz/fuzz_results.c

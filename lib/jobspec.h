@@ -4,9 +4,10 @@
 
 #include <stddef.h>
 
-#include "cpulist.h"
+struct json_object;
 
-#define IB_JOB_MAX_ITEMS 8
+#include "cpulist.h"
+#include "kinds.h"	/* IB_JOB_MAX_ITEMS and every kind's limits */
 
 struct ib_job_provoker {
 	const char *kind;	/* tracepoint, kprobe, bpf, munmap */
@@ -20,10 +21,12 @@ struct ib_job_provoker {
  * lives as long as the process. docs/results.md describes the fields.
  */
 struct ib_job {
+	struct json_object *json;	/* the parsed file the strings point into */
 	int schema;
 	const char *run_id;
 	const char *kernel;
-	const char *case_name;	/* the case kind: oslat, cyclictest, entry, idle */
+	const char *case_kind;	/* the case kind: oslat, cyclictest, entry, idle */
+	const char *case_name;	/* the case name the campaign file gave it */
 	double duration_s;
 	double warmup_s;
 	struct ib_cpuset isolated;
@@ -58,5 +61,11 @@ struct ib_job {
  * Return: 0, or -1 with @err set.
  */
 int ib_job_load(const char *path, struct ib_job *job, char *err, size_t errlen);
+
+/**
+ * ib_job_free() - release what ib_job_load() kept (the job's strings die with it).
+ * @job: a loaded job
+ */
+void ib_job_free(struct ib_job *job);
 
 #endif

@@ -389,10 +389,12 @@ static struct ib_lat_file *oslat_from_json(struct json_object *root, const char 
 		return NULL;
 	if (read_rt_header(root, f, err, errlen))
 		goto fail;
+	errno = 0;
 	if (walk_cmdline(f->cmdline, "bcCDfmwWT", oslat_longopts, oslat_visit, &o)) {
 		ib_errf(err, errlen, "%s: cannot read %s in \"cmdline:\": \"%s\"", path,
 			o.bad ? o.bad : "the options", f->cmdline);
-		errno = EINVAL;
+		/* Out of memory is not a malformed file. */
+		errno = errno == ENOMEM ? ENOMEM : EINVAL;
 		goto fail;
 	}
 	if (o.bias) {
@@ -622,11 +624,12 @@ static struct ib_lat_file *cyclictest_from_json(struct json_object *root, const 
 		return NULL;
 	if (read_rt_header(root, f, err, errlen))
 		goto fail;
+	errno = 0;
 	if (walk_cmdline(f->cmdline, "aAbcdDeFhHilopt", cyclictest_longopts, cyclictest_visit,
 			 &o)) {
 		ib_errf(err, errlen, "%s: cannot read -h/--histogram in \"cmdline:\": \"%s\"",
 			path, f->cmdline);
-		errno = EINVAL;
+		errno = errno == ENOMEM ? ENOMEM : EINVAL;
 		goto fail;
 	}
 	if (o.buckets > (long)LAT_MAX_BUCKETS) {

@@ -258,7 +258,10 @@ struct ib_irq_snap *ib_irq_snap_parse(const char *text, const char *what, char *
 		if (p == line + len) {
 			/* blank line */
 		} else if (!header) {
+			errno = 0;
 			if (parse_header(line, len, s)) {
+				if (errno == ENOMEM)
+					goto nomem;
 				ib_errf(err, errlen, "%s: line %u: expected the CPU header "
 					"(\"CPU0 CPU1 ...\")", what, lineno);
 				goto bad;

@@ -6,3 +6,6 @@ test_procirq_SRCS := tests/unit/test_procirq.c
 # perf stat -x, output (lib/perfstat.c), real no-PMU files and hand-written KVM ones.
 UNIT_TESTS += test_perfstat
 test_perfstat_SRCS := tests/unit/test_perfstat.c
+# The registry of kinds and the job loader's limits (lib/kinds.c, lib/jobspec.c).
+UNIT_TESTS += test_kinds
+test_kinds_SRCS := tests/unit/test_kinds.c

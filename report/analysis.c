@@ -31,9 +31,28 @@ bool rp_run_on_side(const struct rp_run *r, const struct rp_side *s)
 	return r->camp == s->camp && !strcmp(r->kernel, s->kernel);
 }
 
-static void push(double **arr, size_t *n, double v)
+/*
+ * Store @v at index @n of *@arr (arrays that share one count are filled
+ * with put() and the count raised once all have their value); false, and
+ * the analysis marked, when out of memory.
+ */
+static bool put(struct rp_analysis *a, double **arr, size_t n, double v)
 {
-	*arr = realloc(*arr, (*n + 1) * sizeof(**arr));
+	if (rp_grow(arr, n + 1, sizeof(**arr)) < 0) {
+		a->oom = true;
+		return false;
+	}
+	(*arr)[n] = v;
+	return true;
+}
+
+/* Append @v; out of memory leaves the array as it was and marks the analysis. */
+static void push(struct rp_analysis *a, double **arr, size_t *n, double v)
+{
+	if (rp_grow(arr, *n + 1, sizeof(**arr)) < 0) {
+		a->oom = true;
+		return;
+	}
 	(*arr)[(*n)++] = v;
 }
 
@@ -64,28 +83,42 @@ static double run_seconds(const struct rp_run *r, struct json_object *ipi)
 
 /* --- IPIs ------------------------------------------------------------ */
 
-static struct rp_ipi_row *ipi_row(struct rp_ipi_case *ic, const char *name)
+/* The row of callback @name, added when new; NULL when out of memory. */
+static struct rp_ipi_row *ipi_row(struct rp_analysis *a, struct rp_ipi_case *ic, const char *name)
 {
 	size_t len = strcspn(name, "+");
 	struct rp_ipi_row *row;
+	char *copy;
 
 	for (size_t i = 0; i < ic->nrows; i++)
 		if (strlen(ic->rows[i].name) == len && !strncmp(ic->rows[i].name, name, len))
 			return &ic->rows[i];
-	ic->rows = realloc(ic->rows, (ic->nrows + 1) * sizeof(*ic->rows));
+	copy = strndup(name, len);
+	if (!copy || rp_grow(&ic->rows, ic->nrows + 1, sizeof(*ic->rows)) < 0) {
+		free(copy);
+		a->oom = true;
+		return NULL;
+	}
 	row = &ic->rows[ic->nrows++];
 	memset(row, 0, sizeof(*row));
-	row->name = strndup(name, len);
+	row->name = copy;
 	row->deferrable = rp_deferrable(name);
 	return row;
 }
 
-static struct rp_ct_row *ct_row(struct rp_ipi_case *ic, const char *type)
+/* The row of work type @type; a scratch row (not counted) when out of memory. */
+static struct rp_ct_row *ct_row(struct rp_analysis *a, struct rp_ipi_case *ic, const char *type)
 {
+	static struct rp_ct_row scratch;
+
 	for (size_t i = 0; i < ic->nct; i++)
 		if (!strcmp(ic->ct[i].type, type))
 			return &ic->ct[i];
-	ic->ct = realloc(ic->ct, (ic->nct + 1) * sizeof(*ic->ct));
+	if (rp_grow(&ic->ct, ic->nct + 1, sizeof(*ic->ct)) < 0) {
+		a->oom = true;
+		memset(&scratch, 0, sizeof(scratch));
+		return &scratch;
+	}
 	memset(&ic->ct[ic->nct], 0, sizeof(*ic->ct));
 	ic->ct[ic->nct].type = rp_strdup(type);
 	return &ic->ct[ic->nct++];
@@ -174,7 +207,7 @@ static void set_unclassified(struct rp_ipi_case *ic, int s, const char *why)
  * arrived. Per run: the deferrable IPIs that interrupted user space over
  * the isolated CPU-seconds spent in user space inside the window.
  */
-static void ipi_context(struct rp_ipi_case *ic, int s, const struct rp_run *r)
+static void ipi_context(struct rp_analysis *a, struct rp_ipi_case *ic, int s, const struct rp_run *r)
 {
 	struct json_object *ctx = rp_jget(r->ipi, "context", json_type_object);
 	struct json_object *cl = rp_jget(ctx, "classified", json_type_boolean);
@@ -212,7 +245,9 @@ static void ipi_context(struct rp_ipi_case *ic, int s, const struct rp_run *r)
 			for (int k = 0; k < RP_CTX_N; k++)
 				c[k] = rp_jnum(pcx, ctx_names[k], 0);
 		}
-		row = ipi_row(ic, name);
+		row = ipi_row(a, ic, name);
+		if (!row)
+			continue;
 		row->has_ctx[s] = true;
 		for (int k = 0; k < RP_CTX_N; k++)
 			row->ctx[s][k] += c[k];
@@ -223,7 +258,7 @@ static void ipi_context(struct rp_ipi_case *ic, int s, const struct rp_run *r)
 	for (int k = 0; k < RP_CTX_N; k++)
 		ic->ctx_time[s][k] += t[k];
 	if (t[RP_CTX_USER] > 0)
-		push(&ic->user_rate[s], &ic->nuser[s], user / t[RP_CTX_USER]);
+		push(a, &ic->user_rate[s], &ic->nuser[s], user / t[RP_CTX_USER]);
 	else
 		set_unclassified(ic, s, "a run spent no time in user space on the isolated CPUs");
 }
@@ -247,7 +282,7 @@ static void ipi_window_how(struct rp_ipi_case *ic, int s, const struct rp_run *r
  * operations_in_window when every provoker knew the window, else
  * operations (older files: ops), and operations_target when given.
  */
-static void ipi_operations(struct rp_ipi_case *ic, int s, const struct rp_run *r)
+static void ipi_operations(struct rp_analysis *a, struct rp_ipi_case *ic, int s, const struct rp_run *r)
 {
 	double ops = 0, all = 0, ach = 0, tgt = 0;
 	bool in_window = true, have_tgt = true;
@@ -271,15 +306,15 @@ static void ipi_operations(struct rp_ipi_case *ic, int s, const struct rp_run *r
 		ic->ops_in_window[s] = in_window;
 	else
 		ic->ops_in_window[s] &= in_window;
-	push(&ic->ops_run[s], &ic->nops[s], in_window ? ops : all);
-	ic->nops[s]--;
-	push(&ic->ach_run[s], &ic->nops[s], ach);
+	if (put(a, &ic->ops_run[s], ic->nops[s], in_window ? ops : all) &&
+	    put(a, &ic->ach_run[s], ic->nops[s], ach))
+		ic->nops[s]++;
 	ic->ops_total[s] += in_window ? ops : all;
 	if (have_tgt)
-		push(&ic->tgt_run[s], &ic->ntarget[s], tgt);
+		push(a, &ic->tgt_run[s], &ic->ntarget[s], tgt);
 }
 
-static void ipi_from_trace(struct rp_ipi_case *ic, int s, const struct rp_run *r)
+static void ipi_from_trace(struct rp_analysis *a, struct rp_ipi_case *ic, int s, const struct rp_run *r)
 {
 	struct json_object *pc = rp_jget(r->ipi, "per_callback", json_type_array);
 	struct json_object *recv = rp_jget(r->ipi, "received", json_type_object);
@@ -295,7 +330,9 @@ static void ipi_from_trace(struct rp_ipi_case *ic, int s, const struct rp_run *r
 
 		if (!name)
 			continue;
-		row = ipi_row(ic, name);
+		row = ipi_row(a, ic, name);
+		if (!row)
+			continue;
 		v = per ? per_cpu_sum(per, &r->iso) : rp_jnum(e, "total", 0);
 		row->total[s] += v;
 		if (row->deferrable)
@@ -311,8 +348,8 @@ static void ipi_from_trace(struct rp_ipi_case *ic, int s, const struct rp_run *r
 		}
 	}
 	if (sec > 0 && ib_cpuset_count(&r->iso))
-		push(&ic->unit_rate[s], &ic->nunit[s], d / (sec * ib_cpuset_count(&r->iso)));
-	ipi_context(ic, s, r);
+		push(a, &ic->unit_rate[s], &ic->nunit[s], d / (sec * ib_cpuset_count(&r->iso)));
+	ipi_context(a, ic, s, r);
 	add_or_nan(&ic->sent[s], rp_jnum(r->ipi, "ipis_total", NAN));
 	if (recv) {
 		v = per_cpu_sum(rp_jget(recv, "call_function", json_type_object), &r->iso) +
@@ -335,13 +372,13 @@ static void ipi_from_trace(struct rp_ipi_case *ic, int s, const struct rp_run *r
 			ic->ct_present |= json_object_get_boolean(p);
 		if (def) {
 			json_object_object_foreach(def, type, counts) {
-				ct_row(ic, type)->deferred += per_cpu_sum(counts, &r->iso);
+				ct_row(a, ic, type)->deferred += per_cpu_sum(counts, &r->iso);
 				ic->ct_present = true;
 			}
 		}
 		if (run) {
 			json_object_object_foreach(run, type, counts)
-				ct_row(ic, type)->run += per_cpu_sum(counts, &r->iso);
+				ct_row(a, ic, type)->run += per_cpu_sum(counts, &r->iso);
 		}
 	}
 }
@@ -352,7 +389,7 @@ static const char *const irq_names[] = {
 	"LOC (local timer)",
 };
 
-static void ipi_from_procirq(struct rp_ipi_case *ic, int s, const struct rp_run *r)
+static void ipi_from_procirq(struct rp_analysis *a, struct rp_ipi_case *ic, int s, const struct rp_run *r)
 {
 	double sec = run_seconds(r, NULL), d = 0;
 	int cpu;
@@ -360,9 +397,11 @@ static void ipi_from_procirq(struct rp_ipi_case *ic, int s, const struct rp_run 
 	if (!r->irq)
 		return;
 	for (size_t k = 0; k < 4; k++) {
-		struct rp_ipi_row *row = ipi_row(ic, irq_names[k]);
+		struct rp_ipi_row *row = ipi_row(a, ic, irq_names[k]);
 		double v = irq_sum(r, irq_kinds[k]);
 
+		if (!row)
+			continue;
 		row->deferrable = false;
 		if (!isnan(v))
 			row->total[s] += v;
@@ -372,7 +411,7 @@ static void ipi_from_procirq(struct rp_ipi_case *ic, int s, const struct rp_run 
 	ib_cpuset_for_each(cpu, &r->iso)
 		d += irq_cpu(r, IB_IRQ_CAL, cpu) + irq_cpu(r, IB_IRQ_TLB, cpu);
 	if (!isnan(d) && sec > 0 && ib_cpuset_count(&r->iso))
-		push(&ic->unit_rate[s], &ic->nunit[s], d / (sec * ib_cpuset_count(&r->iso)));
+		push(a, &ic->unit_rate[s], &ic->nunit[s], d / (sec * ib_cpuset_count(&r->iso)));
 }
 
 static void analyse_ipi_case(struct rp_analysis *a, struct rp_ipi_case *ic)
@@ -406,15 +445,15 @@ static void analyse_ipi_case(struct rp_analysis *a, struct rp_ipi_case *ic)
 			if (sec > 0) {
 				ic->cpu_min[s] += sec / 60 * ib_cpuset_count(&r->iso);
 				ic->cpu_s[s] += sec * ib_cpuset_count(&r->iso);
-				push(&win, &nwin, sec);
+				push(a, &win, &nwin, sec);
 			}
 			ipi_window_how(ic, s, r);
-			ipi_operations(ic, s, r);
+			ipi_operations(a, ic, s, r);
 			add_or_nan(&ic->cal[s], irq_sum(r, IB_IRQ_CAL));
 			if (ic->source == RP_SRC_TRACE)
-				ipi_from_trace(ic, s, r);
+				ipi_from_trace(a, ic, s, r);
 			else
-				ipi_from_procirq(ic, s, r);
+				ipi_from_procirq(a, ic, s, r);
 		}
 		for (size_t i = 0; i < ic->nrows; i++)
 			ic->rows[i].rate[s] = ic->cpu_s[s] > 0 ?
@@ -477,14 +516,19 @@ static char *stack_text(struct json_object *frames)
 	return text;
 }
 
-static struct rp_stack_cb *stack_cb(struct rp_stack_case *sc, int s, const char *callback)
+/* The callback's entry, added when new; NULL when out of memory. */
+static struct rp_stack_cb *stack_cb(struct rp_analysis *a, struct rp_stack_case *sc, int s,
+				    const char *callback)
 {
 	struct rp_stack_cb *cb;
 
 	for (size_t i = 0; i < sc->ncb[s]; i++)
 		if (!strcmp(sc->cb[s][i].callback, callback))
 			return &sc->cb[s][i];
-	sc->cb[s] = realloc(sc->cb[s], (sc->ncb[s] + 1) * sizeof(*cb));
+	if (rp_grow(&sc->cb[s], sc->ncb[s] + 1, sizeof(*cb)) < 0) {
+		a->oom = true;
+		return NULL;
+	}
 	cb = &sc->cb[s][sc->ncb[s]++];
 	memset(cb, 0, sizeof(*cb));
 	cb->callback = rp_strdup(callback);
@@ -493,7 +537,8 @@ static struct rp_stack_cb *stack_cb(struct rp_stack_case *sc, int s, const char 
 	return cb;
 }
 
-static void stack_add(struct rp_stack_cb *cb, struct json_object *frames, double count)
+static void stack_add(struct rp_analysis *a, struct rp_stack_cb *cb, struct json_object *frames,
+		      double count)
 {
 	char *key = stack_key(frames);
 	struct rp_stack *st = NULL;
@@ -503,7 +548,11 @@ static void stack_add(struct rp_stack_cb *cb, struct json_object *frames, double
 		if (!strcmp(cb->st[i].key, key))
 			st = &cb->st[i];
 	if (!st) {
-		cb->st = realloc(cb->st, (cb->n + 1) * sizeof(*cb->st));
+		if (rp_grow(&cb->st, cb->n + 1, sizeof(*cb->st)) < 0) {
+			a->oom = true;
+			free(key);
+			return;
+		}
 		st = &cb->st[cb->n++];
 		memset(st, 0, sizeof(*st));
 		st->key = key;
@@ -552,9 +601,11 @@ static void analyse_stacks(struct rp_analysis *a, struct rp_stack_case *sc)
 				continue;
 			sc->nruns[s]++;
 			json_object_object_foreach(stacks, callback, list) {
-				struct rp_stack_cb *cb = stack_cb(sc, s, callback);
+				struct rp_stack_cb *cb = stack_cb(a, sc, s, callback);
 				double sends = rp_jnum(totals, callback, NAN);
 
+				if (!cb)
+					continue;
 				/* Older ipi.json files have only the top stacks. */
 				cb->sends = isnan(cb->sends) ? sends : cb->sends + sends;
 
@@ -564,12 +615,14 @@ static void analyse_stacks(struct rp_analysis *a, struct rp_stack_case *sc)
 					struct json_object *fr = rp_jget(e, "frames", json_type_array);
 
 					if (fr)
-						stack_add(cb, fr, rp_jnum(e, "count", 0));
+						stack_add(a, cb, fr, rp_jnum(e, "count", 0));
 				}
 			}
 		}
 		for (size_t i = 0; i < sc->ncb[s]; i++)
-			qsort(sc->cb[s][i].st, sc->cb[s][i].n, sizeof(struct rp_stack), cmp_stack);
+			if (sc->cb[s][i].n)	/* a callback without stacks has none to sort */
+				qsort(sc->cb[s][i].st, sc->cb[s][i].n, sizeof(struct rp_stack),
+				      cmp_stack);
 		if (sc->ncb[s])
 			qsort(sc->cb[s], sc->ncb[s], sizeof(*sc->cb[s]), cmp_stack_cb);
 	}
@@ -644,6 +697,11 @@ static void analyse_good(struct rp_analysis *a, struct rp_good_case *g)
 
 	for (int s = 0; s < 2; s++) {
 		struct ib_hist **per = calloc(IB_MAX_CPUS, sizeof(*per));
+
+		if (!per) {
+			a->oom = true;
+			return;
+		}
 		double per_dur[IB_MAX_CPUS] = { 0 }, all_dur = 0;
 		uint64_t per_res[IB_MAX_CPUS] = { 0 };
 		int cpus[IB_MAX_CPUS];
@@ -670,14 +728,20 @@ static void analyse_good(struct rp_analysis *a, struct rp_good_case *g)
 				if (se->cpu < 0 || se->cpu >= IB_MAX_CPUS ||
 				    !ib_cpuset_test(&r->iso, (unsigned int)se->cpu))
 					continue;
+				errno = 0;
 				t = ib_lat_true_hist(lf, se, &res);
-				if (!t)
+				if (!t) {
+					a->oom |= errno == ENOMEM;
 					continue;
+				}
 				if (!per[se->cpu])
 					cpus[ncpu++] = se->cpu;
-				merge_into(&per[se->cpu], t);
-				merge_into(&g->all[s], t);
-				merge_into(&run_h, t);
+				errno = 0;
+				if ((merge_into(&per[se->cpu], t) | merge_into(&g->all[s], t) |
+				     merge_into(&run_h, t)) < 0 && errno == ENOMEM)
+					a->oom = true;
+				if (!per[se->cpu])
+					ncpu--;	/* not even cloned: no row for it */
 				per_res[se->cpu] = res;
 				if (dur > 0 && g->tool == IB_LAT_OSLAT) {
 					per_dur[se->cpu] += dur;
@@ -690,20 +754,22 @@ static void analyse_good(struct rp_analysis *a, struct rp_good_case *g)
 				ib_hist_free(run_h);
 				continue;
 			}
-			push(&g->unit[s][RP_GM_P50], &g->nunit[s], st.p50.value);
-			g->nunit[s]--;
-			push(&g->unit[s][RP_GM_MAX], &g->nunit[s], st.max_low ? NAN : st.max);
-			g->nunit[s]--;
-			for (int k = 0; k < 3; k++) {
+			{
+				size_t u = g->nunit[s];
+				bool ok = put(a, &g->unit[s][RP_GM_P50], u, st.p50.value) &&
+					  put(a, &g->unit[s][RP_GM_MAX], u, st.max_low ? NAN : st.max);
+
 				/* Interruptions and lost time are oslat's: cyclictest sleeps. */
-				push(&g->unit[s][RP_GM_GT10US + k], &g->nunit[s],
-				     g->tool == IB_LAT_OSLAT ?
-				     gaps_per_s(run_h, gap_thresholds_ns[k], run_dur) : NAN);
-				g->nunit[s]--;
+				for (int k = 0; k < 3; k++)
+					ok = ok && put(a, &g->unit[s][RP_GM_GT10US + k], u,
+						       g->tool == IB_LAT_OSLAT ?
+						       gaps_per_s(run_h, gap_thresholds_ns[k], run_dur) :
+						       NAN);
+				ok = ok && put(a, &g->unit[s][RP_GM_STOLEN], u,
+					       run_dur > 0 && g->tool == IB_LAT_OSLAT ?
+					       stolen_ns(run_h, &low) / run_dur : NAN);
+				g->nunit[s] += ok;
 			}
-			push(&g->unit[s][RP_GM_STOLEN], &g->nunit[s],
-			     run_dur > 0 && g->tool == IB_LAT_OSLAT ?
-			     stolen_ns(run_h, &low) / run_dur : NAN);
 			g->stolen_low[s] |= low;
 			ib_hist_free(run_h);
 		}
@@ -720,7 +786,9 @@ static void analyse_good(struct rp_analysis *a, struct rp_good_case *g)
 					cpus[j] = t;
 				}
 		g->cpus[s] = calloc(ncpu + 1, sizeof(*g->cpus[s]));
-		for (size_t i = 0; i <= ncpu; i++) {
+		if (!g->cpus[s])
+			a->oom = true;
+		for (size_t i = 0; g->cpus[s] && i <= ncpu; i++) {
 			struct rp_good_cpu *c = &g->cpus[s][i];
 			const struct ib_hist *h = i < ncpu ? per[cpus[i]] : g->all[s];
 			double dur = i < ncpu ? per_dur[cpus[i]] : all_dur;
@@ -747,12 +815,16 @@ static void analyse_good(struct rp_analysis *a, struct rp_good_case *g)
 
 /* --- bad case: entry --------------------------------------------------- */
 
-static struct rp_bad_rate *bad_rate(struct rp_bad_case *b, uint64_t target)
+/* The rate's entry, added when new; NULL when out of memory. */
+static struct rp_bad_rate *bad_rate(struct rp_analysis *a, struct rp_bad_case *b, uint64_t target)
 {
 	for (size_t i = 0; i < b->nrates; i++)
 		if (b->rates[i].target == target)
 			return &b->rates[i];
-	b->rates = realloc(b->rates, (b->nrates + 1) * sizeof(*b->rates));
+	if (rp_grow(&b->rates, b->nrates + 1, sizeof(*b->rates)) < 0) {
+		a->oom = true;
+		return NULL;
+	}
 	memset(&b->rates[b->nrates], 0, sizeof(*b->rates));
 	b->rates[b->nrates].target = target;
 	return &b->rates[b->nrates++];
@@ -854,11 +926,13 @@ static void analyse_bad(struct rp_analysis *a, struct rp_bad_case *b, const stru
 					continue;
 				}
 				ib_hist_free(h);
-				br = bad_rate(b, se->target_rate);
-				push(&br->cost[s], &br->n[s], ns);
-				br->n[s]--;
+				br = bad_rate(a, b, se->target_rate);
+				if (!br)
+					continue;
 				/* Achieved entries per second and CPU, the mean of the run's CPUs. */
-				push(&br->achieved[s], &br->n[s], ach / (double)ncpu);
+				if (put(a, &br->cost[s], br->n[s], ns) &&
+				    put(a, &br->achieved[s], br->n[s], ach / (double)ncpu))
+					br->n[s]++;
 			}
 		}
 	}
@@ -897,7 +971,11 @@ static void add_cmp(struct rp_analysis *a, const struct rp_options *o, char *wha
 		free(what);
 		return;
 	}
-	a->cmp = realloc(a->cmp, (a->ncmp + 1) * sizeof(*a->cmp));
+	if (rp_grow(&a->cmp, a->ncmp + 1, sizeof(*a->cmp)) < 0) {
+		a->oom = true;
+		free(what);
+		return;
+	}
 	c = &a->cmp[a->ncmp++];
 	memset(c, 0, sizeof(*c));
 	c->what = what;
@@ -906,6 +984,9 @@ static void add_cmp(struct rp_analysis *a, const struct rp_options *o, char *wha
 	c->lower_is_better = true;
 	c->n[0] = nx;
 	c->n[1] = ny;
+	/* The statistics fall back (NAN, or no exact p) when out of memory:
+	 * that must not pass for a result. */
+	errno = 0;
 	rs_boot_ci(x, nx, RS_MEDIAN, o->level, o->nboot, o->seed, &c->ci[0]);
 	rs_boot_ci(y, ny, RS_MEDIAN, o->level, o->nboot, o->seed, &c->ci[1]);
 	c->med[0] = c->ci[0].est;
@@ -913,6 +994,7 @@ static void add_cmp(struct rp_analysis *a, const struct rp_options *o, char *wha
 	rs_boot_ci2(x, nx, y, ny, RS_MEDIAN, RS_DIFF, o->level, o->nboot, o->seed, &c->diff);
 	c->have_mwu = nx >= 1 && ny >= 1 && rs_mwu(x, nx, y, ny, &c->mwu) == 0;
 	c->p_holm = NAN;	/* holm_families() */
+	a->oom |= errno == ENOMEM;
 }
 
 /*
@@ -926,8 +1008,10 @@ static void holm_families(struct rp_analysis *a, const struct rp_options *o)
 	double *p = calloc(a->ncmp + 1, sizeof(*p)), *adj = calloc(a->ncmp + 1, sizeof(*adj));
 	size_t *idx = calloc(a->ncmp + 1, sizeof(*idx));
 
-	if (!p || !adj || !idx)
+	if (!p || !adj || !idx) {
+		a->oom = true;
 		goto out;
+	}
 	for (size_t i = 0; i < a->ncmp; i++) {
 		size_t m = 0;
 
@@ -1170,6 +1254,26 @@ static bool has_case(char **names, size_t n, const char *name)
 	return false;
 }
 
+const char *rp_side_name(const struct rp_analysis *a, int s)
+{
+	return a->side[s].name ? a->side[s].name : a->side[s].kernel;
+}
+
+/* Both sides the same kernel (a --baseline campaign): the baseline says so. */
+static int name_sides(struct rp_analysis *a)
+{
+	a->side[0].name = a->side[0].kernel;
+	a->side[1].name = a->side[1].kernel;
+	if (a->main != a->base && !strcmp(a->side[0].kernel, a->side[1].kernel)) {
+		if (asprintf(&a->side[0].name_buf, "%s (baseline campaign)", a->side[0].kernel) < 0) {
+			a->side[0].name_buf = NULL;
+			return -1;
+		}
+		a->side[0].name = a->side[0].name_buf;
+	}
+	return 0;
+}
+
 int rp_analyse(struct rp_analysis *a, const struct rp_options *o)
 {
 	char **names = NULL, **kinds = NULL;
@@ -1188,8 +1292,11 @@ int rp_analyse(struct rp_analysis *a, const struct rp_options *o)
 		for_each_side_run(a, s, r) {
 			if (has_case(names, nnames, r->case_name))
 				continue;
-			names = realloc(names, (nnames + 1) * sizeof(*names));
-			kinds = realloc(kinds, (nnames + 1) * sizeof(*kinds));
+			if (rp_grow(&names, nnames + 1, sizeof(*names)) < 0 ||
+			    rp_grow(&kinds, nnames + 1, sizeof(*kinds)) < 0) {
+				a->oom = true;
+				break;
+			}
 			names[nnames] = r->case_name;
 			kinds[nnames++] = r->case_kind;
 		}
@@ -1206,6 +1313,16 @@ int rp_analyse(struct rp_analysis *a, const struct rp_options *o)
 	}
 
 	a->ipi = calloc(nnames + 1, sizeof(*a->ipi));
+	a->stk = calloc(nnames + 1, sizeof(*a->stk));
+	a->good = calloc(nnames + 1, sizeof(*a->good));
+	a->bad = calloc(nnames + 1, sizeof(*a->bad));
+	if (a->oom || name_sides(a) < 0 || !a->ipi || !a->stk || !a->good || !a->bad) {
+		free(names);
+		free(kinds);
+		a->oom = true;
+		errno = ENOMEM;
+		return -1;
+	}
 	for (size_t i = 0; i < nnames; i++) {
 		struct rp_ipi_case *ic = &a->ipi[a->nipi];
 
@@ -1217,7 +1334,6 @@ int rp_analyse(struct rp_analysis *a, const struct rp_options *o)
 		ic->plot_no = o->plots && ic->nrows ? ++figure : 0;
 		a->nipi++;
 	}
-	a->stk = calloc(nnames + 1, sizeof(*a->stk));
 	for (size_t i = 0; i < nnames; i++) {
 		struct rp_stack_case *sc = &a->stk[a->nstk];
 
@@ -1228,8 +1344,6 @@ int rp_analyse(struct rp_analysis *a, const struct rp_options *o)
 		else
 			free(sc->case_name);
 	}
-	a->good = calloc(nnames + 1, sizeof(*a->good));
-	a->bad = calloc(nnames + 1, sizeof(*a->bad));
 	for (size_t i = 0; i < nnames; i++) {
 		if (!strcmp(kinds[i], "oslat") || !strcmp(kinds[i], "cyclictest")) {
 			struct rp_good_case *g = &a->good[a->ngood++];
@@ -1309,11 +1423,18 @@ int rp_analyse(struct rp_analysis *a, const struct rp_options *o)
 		breakeven(a, &a->bad[i], o);
 	free(names);
 	free(kinds);
-	return rp_instr_analyse(a);
+	if (a->oom || rp_instr_analyse(a) < 0) {
+		a->oom = true;
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
 }
 
 void rp_analysis_free(struct rp_analysis *a)
 {
+	free(a->side[0].name_buf);
+	free(a->side[1].name_buf);
 	rp_instr_free(a);
 	for (size_t i = 0; i < a->nipi; i++) {
 		struct rp_ipi_case *ic = &a->ipi[i];

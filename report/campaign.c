@@ -29,6 +29,21 @@ char *rp_strdup(const char *s)
 	return p;
 }
 
+int rp_grow(void *arrp, size_t n, size_t size)
+{
+	void **p = arrp, *q;
+
+	if (size && n > SIZE_MAX / size) {
+		errno = ENOMEM;
+		return -1;
+	}
+	q = realloc(*p, n * size > 0 ? n * size : 1);
+	if (!q)
+		return -1;
+	*p = q;
+	return 0;
+}
+
 char *rp_vprintf(const char *fmt, va_list ap)
 {
 	char *p;
@@ -125,7 +140,21 @@ static bool file_exists(const char *path)
 }
 
 /* A JSON file: NULL and *err = NULL when absent, NULL and a message when broken. */
-static struct json_object *load_optional(const char *path, char **err)
+/*
+ * A reader's NULL is "no such file" or "bad file" to the report, except out
+ * of memory, which must stop it: @oom is set then. errno is cleared first.
+ */
+#define OOM_CHECKED(oom, call) ({						\
+	__typeof__(call) _p;							\
+									\
+	errno = 0;							\
+	_p = (call);							\
+	if (!_p && errno == ENOMEM)					\
+		*(oom) = true;						\
+	_p;								\
+})
+
+static struct json_object *load_optional(const char *path, char **err, bool *oom)
 {
 	char msg[512];
 	struct json_object *o;
@@ -133,7 +162,7 @@ static struct json_object *load_optional(const char *path, char **err)
 	*err = NULL;
 	if (!file_exists(path))
 		return NULL;
-	o = ib_json_load_file(path, msg, sizeof(msg));
+	o = OOM_CHECKED(oom, ib_json_load_file(path, msg, sizeof(msg)));
 	if (!o)
 		*err = rp_strdup(msg);
 	return o;
@@ -151,10 +180,10 @@ static void load_irq(struct rp_run *r)
 			r->irq_err = rp_strdup("only one of interrupts.before/after exists");
 		return;
 	}
-	b = ib_irq_snap_load(pb, msg, sizeof(msg));
-	a = b ? ib_irq_snap_load(pa, msg, sizeof(msg)) : NULL;
+	b = OOM_CHECKED(&r->oom, ib_irq_snap_load(pb, msg, sizeof(msg)));
+	a = b ? OOM_CHECKED(&r->oom, ib_irq_snap_load(pa, msg, sizeof(msg))) : NULL;
 	if (a)
-		r->irq = ib_irq_diff_compute(b, a, msg, sizeof(msg));
+		r->irq = OOM_CHECKED(&r->oom, ib_irq_diff_compute(b, a, msg, sizeof(msg)));
 	if (!r->irq)
 		r->irq_err = rp_strdup(msg);
 	ib_irq_snap_free(a);
@@ -171,7 +200,11 @@ static void add_flag(struct rp_run *r, const char *fmt, const char *what)
 			return;
 		}
 	}
-	r->flags = realloc(r->flags, (r->nflags + 1) * sizeof(*r->flags));
+	if (rp_grow(&r->flags, r->nflags + 1, sizeof(*r->flags)) < 0) {
+		r->oom = true;
+		free(f);
+		return;
+	}
 	r->flags[r->nflags++] = f;
 }
 
@@ -206,13 +239,17 @@ static void load_storms(struct rp_run *r)
 		    strcmp(d->d_name + len - 5, ".json"))
 			continue;
 		snprintf(file, sizeof(file), "%s/%s", path, d->d_name);
-		o = ib_json_load_file(file, NULL, 0);
+		o = OOM_CHECKED(&r->oom, ib_json_load_file(file, NULL, 0));
 		if (!o || !json_object_is_type(o, json_type_object)) {
 			json_object_put(o);
 			continue;
 		}
-		r->storms = realloc(r->storms, (r->nstorms + 1) * sizeof(*r->storms));
-		r->storm_names = realloc(r->storm_names, (r->nstorms + 1) * sizeof(*r->storm_names));
+		if (rp_grow(&r->storms, r->nstorms + 1, sizeof(*r->storms)) < 0 ||
+		    rp_grow(&r->storm_names, r->nstorms + 1, sizeof(*r->storm_names)) < 0) {
+			r->oom = true;
+			json_object_put(o);
+			break;
+		}
 		r->storms[r->nstorms] = o;
 		r->storm_names[r->nstorms++] = strndup(d->d_name, len - 5);
 	}
@@ -237,8 +274,9 @@ static void load_run(struct rp_campaign *c, struct rp_run *r, struct json_object
 		ib_cpuset_parse(rp_jstr(job, "isolated", ""), &r->iso, NULL, 0);
 
 	snprintf(path, sizeof(path), "%s/run.json", r->dir);
-	run = load_optional(path, &err);
-	r->case_kind = rp_strdup(rp_jstr(run, "case_kind", rp_jstr(job, "case", "?")));
+	run = load_optional(path, &err, &r->oom);
+	r->case_kind = rp_strdup(rp_jstr(run, "case_kind",
+				     rp_jstr(job, "case_kind", rp_jstr(job, "case", "?"))));
 	/* "tcg, single-threaded" when the campaign asked for guest.tcg_threads: single. */
 	if (!strcmp(rp_jstr(run, "accel", ""), "tcg") && rp_jstr(run, "tcg_threads", NULL)) {
 		char acc[64];
@@ -254,9 +292,12 @@ static void load_run(struct rp_campaign *c, struct rp_run *r, struct json_object
 		r->status = rp_strdup("not run");
 	} else if (!run) {
 		r->status = rp_strdup("unfinished");
-		r->reasons = calloc(1, sizeof(char *));
-		r->reasons[r->nreasons++] = err ? err : rp_strdup("no run.json: the run never ended");
-		err = NULL;
+		if (rp_grow(&r->reasons, 1, sizeof(char *)) < 0) {
+			c->oom = true;
+		} else {
+			r->reasons[r->nreasons++] = err ? err : rp_strdup("no run.json: the run never ended");
+			err = NULL;
+		}
 	} else {
 		r->status = rp_strdup(rp_jstr(run, "status", "unknown"));
 	}
@@ -265,7 +306,10 @@ static void load_run(struct rp_campaign *c, struct rp_run *r, struct json_object
 	for (size_t i = 0; reasons && i < json_object_array_length(reasons); i++) {
 		const char *s = json_object_get_string(json_object_array_get_idx(reasons, i));
 
-		r->reasons = realloc(r->reasons, (r->nreasons + 1) * sizeof(char *));
+		if (rp_grow(&r->reasons, r->nreasons + 1, sizeof(char *)) < 0) {
+			c->oom = true;
+			break;
+		}
 		r->reasons[r->nreasons++] = rp_strdup(s);
 	}
 	r->ok = !strcmp(r->status, "ok");
@@ -275,7 +319,7 @@ static void load_run(struct rp_campaign *c, struct rp_run *r, struct json_object
 	json_object_put(run);
 
 	snprintf(path, sizeof(path), "%s/out/job-record.json", r->dir);
-	rec = load_optional(path, &err);
+	rec = load_optional(path, &err, &r->oom);
 	free(err);
 	guest = rp_jget(rec, "guest", json_type_object);
 	if (rp_jstr(guest, "cmdline", NULL))
@@ -315,31 +359,31 @@ static void load_run(struct rp_campaign *c, struct rp_run *r, struct json_object
 
 	snprintf(path, sizeof(path), "%s/out/oslat.json", r->dir);
 	if (file_exists(path)) {
-		r->oslat = ib_lat_load_oslat(path, msg, sizeof(msg));
+		r->oslat = OOM_CHECKED(&r->oom, ib_lat_load_oslat(path, msg, sizeof(msg)));
 		if (!r->oslat)
 			r->oslat_err = rp_strdup(msg);
 	}
 	snprintf(path, sizeof(path), "%s/out/entry.json", r->dir);
 	if (file_exists(path)) {
-		r->entry = ib_lat_load_entry(path, msg, sizeof(msg));
+		r->entry = OOM_CHECKED(&r->oom, ib_lat_load_entry(path, msg, sizeof(msg)));
 		if (!r->entry)
 			r->entry_err = rp_strdup(msg);
 	}
 	snprintf(path, sizeof(path), "%s/out/cyclictest.json", r->dir);
 	if (file_exists(path)) {
-		r->cyclic = ib_lat_load_cyclictest(path, msg, sizeof(msg));
+		r->cyclic = OOM_CHECKED(&r->oom, ib_lat_load_cyclictest(path, msg, sizeof(msg)));
 		if (!r->cyclic)
 			r->cyclic_err = rp_strdup(msg);
 	}
 	snprintf(path, sizeof(path), "%s/out/perf.csv", r->dir);
 	if (file_exists(path)) {
-		r->perf = ib_perf_load(path, msg, sizeof(msg));
+		r->perf = OOM_CHECKED(&r->oom, ib_perf_load(path, msg, sizeof(msg)));
 		if (!r->perf && !r->perf_note)
 			r->perf_note = rp_strdup(msg);
 	}
 	load_irq(r);
 	snprintf(path, sizeof(path), "%s/out/ipi.json", r->dir);
-	r->ipi = load_optional(path, &r->ipi_err);
+	r->ipi = load_optional(path, &r->ipi_err, &r->oom);
 	if (r->ipi && !json_object_is_type(r->ipi, json_type_object)) {
 		json_object_put(r->ipi);
 		r->ipi = NULL;
@@ -368,7 +412,7 @@ static void load_dir_json(struct rp_campaign *c, const char *sub, bool as_map)
 		if (len < 6 || strcmp(d->d_name + len - 5, ".json"))
 			continue;
 		snprintf(file, sizeof(file), "%s/%s", path, d->d_name);
-		o = ib_json_load_file(file, NULL, 0);
+		o = OOM_CHECKED(&c->oom, ib_json_load_file(file, NULL, 0));
 		if (!o)
 			continue;
 		if (as_map) {
@@ -392,11 +436,13 @@ struct rp_campaign *rp_campaign_load(const char *dir, char *err, size_t errlen)
 	struct rp_campaign *c = calloc(1, sizeof(*c));
 	struct json_object *guest, *runs;
 
-	if (!c)
+	if (!c) {
+		snprintf(err, errlen, "out of memory while loading %s", dir);
 		return NULL;
+	}
 	c->dir = rp_strdup(dir);
 	snprintf(path, sizeof(path), "%s/campaign.json", dir);
-	c->campaign = ib_json_load_file(path, msg, sizeof(msg));
+	c->campaign = OOM_CHECKED(&c->oom, ib_json_load_file(path, msg, sizeof(msg)));
 	guest = rp_jget(c->campaign, "guest", json_type_object);
 	runs = rp_jget(c->campaign, "runs", json_type_array);
 	if (!c->campaign || !guest || !runs ||
@@ -419,9 +465,9 @@ struct rp_campaign *rp_campaign_load(const char *dir, char *err, size_t errlen)
 		c->include_flagged = inc && json_object_get_boolean(inc);
 	}
 	snprintf(path, sizeof(path), "%s/timing.json", dir);
-	c->timing = ib_json_load_file(path, NULL, 0);
+	c->timing = OOM_CHECKED(&c->oom, ib_json_load_file(path, NULL, 0));
 	snprintf(path, sizeof(path), "%s/image.json", dir);
-	c->image = ib_json_load_file(path, NULL, 0);
+	c->image = OOM_CHECKED(&c->oom, ib_json_load_file(path, NULL, 0));
 	c->kernels = json_object_new_object();
 	c->hosts = json_object_new_array();
 	load_dir_json(c, "kernels", true);
@@ -429,11 +475,19 @@ struct rp_campaign *rp_campaign_load(const char *dir, char *err, size_t errlen)
 
 	c->nruns = json_object_array_length(runs);
 	c->runs = calloc(c->nruns ? c->nruns : 1, sizeof(*c->runs));
+	if (!c->runs)
+		c->nruns = 0, c->oom = true;
 	for (size_t i = 0; i < c->nruns; i++) {
 		struct json_object *spec = json_object_array_get_idx(runs, i);
 
 		c->runs[i].slug = rp_strdup(rp_jstr(spec, "slug", "?"));
 		load_run(c, &c->runs[i], spec);
+		c->oom |= c->runs[i].oom;
+	}
+	if (c->oom) {
+		snprintf(err, errlen, "out of memory while loading %s", dir);
+		rp_campaign_free(c);
+		return NULL;
 	}
 	return c;
 }

@@ -324,7 +324,11 @@ const char *rp_gates_names(void)
 
 static void add_error(struct rp_verdict *v, char *msg)
 {
-	v->errors = realloc(v->errors, (v->nerrors + 1) * sizeof(*v->errors));
+	if (rp_grow(&v->errors, v->nerrors + 1, sizeof(*v->errors)) < 0) {
+		v->oom = true;
+		free(msg);
+		return;
+	}
 	v->errors[v->nerrors++] = msg;
 }
 
@@ -394,7 +398,11 @@ static void judge_one(const struct rp_analysis *a, const struct gate_def *g, con
 	lower_bound = value < 0 && (g->measure == m_oslat_max || g->measure == m_oslat_p99);
 	if (lower_bound)
 		value = -value;
-	v->g = realloc(v->g, (v->n + 1) * sizeof(*v->g));
+	if (rp_grow(&v->g, v->n + 1, sizeof(*v->g)) < 0) {
+		v->oom = true;
+		free(detail);
+		return;
+	}
 	r = &v->g[v->n++];
 	r->name = rp_strdup(name);
 	r->value = value;

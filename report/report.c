@@ -42,15 +42,6 @@ enum exit_code {
 	EXIT_WRITE = 3,	/* could not write the report (full disk, ...): no verdict */
 };
 
-static const char *side_names[2];
-static char *side_name_buf;
-
-const char *rp_side_name(const struct rp_analysis *a, int s)
-{
-	(void)a;
-	return side_names[s];
-}
-
 void rp_fmt_ns(char *buf, size_t len, double ns)
 {
 	if (!isfinite(ns))
@@ -242,15 +233,15 @@ static void section_ipi(struct rp_doc *d, struct rp_analysis *a, const struct rp
 				    ic->ntraced[0], ic->nruns[0], ic->ntraced[1], ic->nruns[1]);
 		snprintf(cap, sizeof(cap), "Table %d: IPIs to the isolated CPUs, case %s (%s; %s %zu "
 			 "runs, %s CPU-s; %s %zu runs, %s CPU-s)", ic->table_no, ic->case_name,
-			 ic->source == RP_SRC_TRACE ? "ipi.json" : "/proc/interrupts", side_names[0],
-			 ic->nruns[0], num(ic->cpu_s[0]), side_names[1], ic->nruns[1],
+			 ic->source == RP_SRC_TRACE ? "ipi.json" : "/proc/interrupts", rp_side_name(a, 0),
+			 ic->nruns[0], num(ic->cpu_s[0]), rp_side_name(a, 1), ic->nruns[1],
 			 num(ic->cpu_s[1]));
-		head[1] = cell(&cs, "%s total", side_names[0]);
-		head[2] = cell(&cs, "%s /CPU-s", side_names[0]);
-		head[3] = cell(&cs, "%s total", side_names[1]);
-		head[4] = cell(&cs, "%s /CPU-s", side_names[1]);
-		head[6] = cell(&cs, "%s user / kernel / idle / unknown", side_names[0]);
-		head[7] = cell(&cs, "%s user / kernel / idle / unknown", side_names[1]);
+		head[1] = cell(&cs, "%s total", rp_side_name(a, 0));
+		head[2] = cell(&cs, "%s /CPU-s", rp_side_name(a, 0));
+		head[3] = cell(&cs, "%s total", rp_side_name(a, 1));
+		head[4] = cell(&cs, "%s /CPU-s", rp_side_name(a, 1));
+		head[6] = cell(&cs, "%s user / kernel / idle / unknown", rp_side_name(a, 0));
+		head[7] = cell(&cs, "%s user / kernel / idle / unknown", rp_side_name(a, 1));
 		rp_doc_table(d, cap, 8, head);
 		cells_free(&cs);
 		for (size_t k = 0; k < ic->nrows; k++) {
@@ -308,7 +299,7 @@ static void section_ipi(struct rp_doc *d, struct rp_analysis *a, const struct rp
 				for (size_t k = 0; k < ic->nct; k++)
 					rp_doc_item(d, "Deferred by the series on %s (ct_work_defer), work "
 						       "%s: %s, run on kernel entry (ct_work_run): %s",
-						    side_names[1], rp_ct_work_name(ic->ct[k].type),
+						    rp_side_name(a, 1), rp_ct_work_name(ic->ct[k].type),
 						    num(ic->ct[k].deferred), num(ic->ct[k].run));
 				rp_doc_list_end(d);
 			} else {
@@ -347,20 +338,20 @@ static void section_ipi(struct rp_doc *d, struct rp_analysis *a, const struct rp
 						 "trustworthy %zu", num(ic->lost[s]), ic->untrusted[s]);
 				rp_doc_item(d, "Cross-check %s: received call-function IPIs (trace) %s, "
 					       "CAL in /proc/interrupts %s: %s (IPIs sent to the isolated "
-					       "CPUs, trace: %s%s).", side_names[s], recv, cal, agree, sent,
+					       "CPUs, trace: %s%s).", rp_side_name(a, s), recv, cal, agree, sent,
 					    extra);
 			} else {
 				rp_doc_item(d, "Cross-check %s: CAL in /proc/interrupts %s; no trace to "
-					       "compare with (ipi.json not collected).", side_names[s], cal);
+					       "compare with (ipi.json not collected).", rp_side_name(a, s), cal);
 			}
 		}
 		rp_doc_list_end(d);
 		if (ic->source == RP_SRC_TRACE && ic->nclassified[0] + ic->nclassified[1])
 			rp_doc_para(d, "Time the isolated CPUs spent in each context inside the "
 				       "windows (CPU-seconds, user / kernel / idle / unknown): %s %s / "
-				       "%s / %s / %s; %s %s / %s / %s / %s.", side_names[0],
+				       "%s / %s / %s; %s %s / %s / %s / %s.", rp_side_name(a, 0),
 				    num(ic->ctx_time[0][0]), num(ic->ctx_time[0][1]),
-				    num(ic->ctx_time[0][2]), num(ic->ctx_time[0][3]), side_names[1],
+				    num(ic->ctx_time[0][2]), num(ic->ctx_time[0][3]), rp_side_name(a, 1),
 				    num(ic->ctx_time[1][0]), num(ic->ctx_time[1][1]),
 				    num(ic->ctx_time[1][2]), num(ic->ctx_time[1][3]));
 		if (ic->plot)
@@ -371,7 +362,7 @@ static void section_ipi(struct rp_doc *d, struct rp_analysis *a, const struct rp
 }
 
 /* The top stacks of every callback one kernel sent, in the seed's shape. */
-static char *stacks_text(const struct rp_stack_case *sc, int s)
+static char *stacks_text(const struct rp_analysis *a, const struct rp_stack_case *sc, int s)
 {
 	char *t = rp_strdup("");
 
@@ -380,7 +371,7 @@ static char *stacks_text(const struct rp_stack_case *sc, int s)
 		char *n, none[96] = "", sends[64];
 
 		if (!cb->on_other)
-			snprintf(none, sizeof(none), " (none on %s)", side_names[!s]);
+			snprintf(none, sizeof(none), " (none on %s)", rp_side_name(a, !s));
 		if (isfinite(cb->sends))
 			snprintf(sends, sizeof(sends), "%.0f sends with a stack", cb->sends);
 		else
@@ -396,9 +387,9 @@ static char *stacks_text(const struct rp_stack_case *sc, int s)
 			char other[96];
 
 			if (st->other > 0)
-				snprintf(other, sizeof(other), "%s: %.0f", side_names[!s], st->other);
+				snprintf(other, sizeof(other), "%s: %.0f", rp_side_name(a, !s), st->other);
 			else
-				snprintf(other, sizeof(other), "not on %s", side_names[!s]);
+				snprintf(other, sizeof(other), "not on %s", rp_side_name(a, !s));
 			n = rp_printf("%s  %.0f x  (%s)\n", t, st->count, other);
 			free(t);
 			t = n;
@@ -448,10 +439,10 @@ static void section_stacks(struct rp_doc *d, struct rp_analysis *a)
 
 		rp_doc_heading(d, 3, NULL, "Case %s", sc->case_name);
 		snprintf(cap, sizeof(cap), "Sender stacks, case %s (%s: %zu runs, %s: %zu runs)",
-			 sc->case_name, side_names[0], sc->nruns[0], side_names[1], sc->nruns[1]);
-		head[1] = cell(&cs, "%s sends", side_names[0]);
-		head[2] = cell(&cs, "%s sends", side_names[1]);
-		head[3] = cell(&cs, "%s stacks not on %s", side_names[0], side_names[1]);
+			 sc->case_name, rp_side_name(a, 0), sc->nruns[0], rp_side_name(a, 1), sc->nruns[1]);
+		head[1] = cell(&cs, "%s sends", rp_side_name(a, 0));
+		head[2] = cell(&cs, "%s sends", rp_side_name(a, 1));
+		head[3] = cell(&cs, "%s stacks not on %s", rp_side_name(a, 0), rp_side_name(a, 1));
 		rp_doc_table(d, cap, 4, head);
 		cells_free(&cs);
 		for (int s = 0; s < 2; s++) {
@@ -465,7 +456,11 @@ static void section_stacks(struct rp_doc *d, struct rp_analysis *a)
 					seen |= !strcmp(names[j], cbn);
 				if (seen)
 					continue;
-				names = realloc(names, (nnames + 1) * sizeof(*names));
+				if (rp_grow(&names, nnames + 1, sizeof(*names)) < 0) {
+					rp_doc_para(d, "(out of memory: the rest of this table is "
+						    "missing)");
+					break;
+				}
 				names[nnames++] = (char *)cbn;
 				for (int t = 0; t < 2; t++)
 					for (size_t j = 0; j < sc->ncb[t]; j++) {
@@ -497,22 +492,22 @@ static void section_stacks(struct rp_doc *d, struct rp_analysis *a)
 			char *t;
 
 			if (!sc->nruns[s]) {
-				rp_doc_para(d, "%s: no run with sender stacks.", side_names[s]);
+				rp_doc_para(d, "%s: no run with sender stacks.", rp_side_name(a, s));
 				continue;
 			}
 			if (!sc->ncb[s]) {
 				rp_doc_para(d, "%s: no IPI reached the isolated CPUs during the "
-					       "measurement.", side_names[s]);
+					       "measurement.", rp_side_name(a, s));
 				continue;
 			}
 			{
 				char *sum = rp_printf("%s, case %s: top sender stacks per callback",
-						      side_names[s], sc->case_name);
+						      rp_side_name(a, s), sc->case_name);
 
 				rp_doc_details(d, sum);
 				free(sum);
 			}
-			t = stacks_text(sc, s);
+			t = stacks_text(a, sc, s);
 			rp_doc_pre(d, t);
 			rp_doc_details_end(d);
 			free(t);
@@ -538,7 +533,7 @@ static void good_table(struct rp_doc *d, struct rp_analysis *a, struct rp_good_c
 		return;
 	}
 	snprintf(cap, sizeof(cap), "Table %d: %s, case %s (%s: %zu runs, %s: %zu runs)",
-		 g->table_no, tool, g->case_name, side_names[0], g->nruns[0], side_names[1],
+		 g->table_no, tool, g->case_name, rp_side_name(a, 0), g->nruns[0], rp_side_name(a, 1),
 		 g->nruns[1]);
 	rp_doc_table(d, cap, 17, head);
 	for (int s = 0; s < 2; s++) {
@@ -552,7 +547,7 @@ static void good_table(struct rp_doc *d, struct rp_analysis *a, struct rp_good_c
 				continue;
 			if (gc->cpu < 0 && g->nunit[s])
 				lost = rs_median(g->unit[s][RP_GM_STOLEN], g->nunit[s]);
-			row[0] = side_names[s];
+			row[0] = rp_side_name(a, s);
 			row[1] = gc->cpu < 0 ? "all" : cell(&cs, "%d", gc->cpu);
 			row[2] = cell(&cs, "%llu", (unsigned long long)st->samples);
 			row[3] = cell_ns(&cs, st->min, false);
@@ -730,8 +725,8 @@ static void section_bad(struct rp_doc *d, struct rp_analysis *a, const struct rp
 		}
 		snprintf(cap, sizeof(cap), "Table %d: cost per kernel entry, case %s", b->table_no,
 			 b->case_name);
-		head[2] = cell(&cs, "%s per entry", side_names[0]);
-		head[3] = cell(&cs, "%s per entry", side_names[1]);
+		head[2] = cell(&cs, "%s per entry", rp_side_name(a, 0));
+		head[3] = cell(&cs, "%s per entry", rp_side_name(a, 1));
 		rp_doc_table(d, cap, 7, head);
 		cells_free(&cs);
 		for (size_t k = 0; k < b->nrates; k++) {
@@ -799,8 +794,8 @@ static void section_real(struct rp_doc *d, struct rp_analysis *a, const struct r
 	}
 	snprintf(cap, sizeof(cap), "Table %d: run-by-run comparison (one value per run; lower is "
 		 "better everywhere)", a->cmp_table_no);
-	head[1] = cell(&cs, "%s median [CI]", side_names[0]);
-	head[2] = cell(&cs, "%s median [CI]", side_names[1]);
+	head[1] = cell(&cs, "%s median [CI]", rp_side_name(a, 0));
+	head[2] = cell(&cs, "%s median [CI]", rp_side_name(a, 1));
 	rp_doc_table(d, cap, 9, head);
 	cells_free(&cs);
 	for (size_t i = 0; i < a->ncmp; i++) {
@@ -953,7 +948,7 @@ static void section_provenance(struct rp_doc *d, struct rp_analysis *a, const st
 	for (int s = 0; s < 2; s++) {
 		const char *cl = first_cmdline(&a->side[s]);
 
-		rp_doc_item(d, "Guest cmdline (%s): %s", side_names[s],
+		rp_doc_item(d, "Guest cmdline (%s): %s", rp_side_name(a, s),
 			    cl ? cl : "not recorded (no job-record.json)");
 	}
 	for (int k = 0; k < 2; k++) {
@@ -1133,7 +1128,7 @@ static void q_ipis(struct rp_doc *d, struct rp_analysis *a)
 				      num(ic->deferrable_rate[0]), num(ic->deferrable_rate[1]),
 				      num(ic->deferrable[0]), num(ic->deferrable[1]),
 				      ic->nct ? ", and the series' tracepoints counted the deferrals" : "",
-				      side_names[1], remain[0] ? remain : "nothing", ic->table_no);
+				      rp_side_name(a, 1), remain[0] ? remain : "nothing", ic->table_no);
 		else
 			t = rp_printf("%s In %s, without the IPI collector, only /proc/interrupts "
 				      "is known: CAL+TLB went from %s to %s per isolated CPU-second, "
@@ -1146,7 +1141,7 @@ static void q_ipis(struct rp_doc *d, struct rp_analysis *a)
 		remain = stacks_summary(a, ic->case_name, 1);
 		if (remain[0]) {
 			t = rp_printf("%s Their senders on %s: %s (appendix \"Who sends the IPIs that "
-				      "remain\").", txt, side_names[1], remain);
+				      "remain\").", txt, rp_side_name(a, 1), remain);
 			free(txt);
 			txt = t;
 		}
@@ -1189,8 +1184,8 @@ static void q_good(struct rp_doc *d, struct rp_analysis *a)
 			      "isolated CPUs, Table %d%s); run by run, gaps > 10 us: %s, max: %s "
 			      "(Table %d).", txt, g->case_name, num(g->gt_rate[0][0]),
 			      num(g->gt_rate[1][0]), num(g->gt_rate[0][1]), num(g->gt_rate[1][1]),
-			      num(g->gt_rate[0][2]), num(g->gt_rate[1][2]), side_names[0],
-			      side_names[1], m0, m1, g->table_no, fig, cmp_word(c10),
+			      num(g->gt_rate[0][2]), num(g->gt_rate[1][2]), rp_side_name(a, 0),
+			      rp_side_name(a, 1), m0, m1, g->table_no, fig, cmp_word(c10),
 			      cmp_word(cmax), a->cmp_table_no);
 		free(txt);
 		txt = t;
@@ -1387,8 +1382,8 @@ static void section_answers(struct rp_doc *d, struct rp_analysis *a, const struc
 	char cap[256];
 
 	rp_doc_heading(d, 2, "answers", "The answers");
-	head[2] = side_names[0];
-	head[3] = side_names[1];
+	head[2] = rp_side_name(a, 0);
+	head[3] = rp_side_name(a, 1);
 	snprintf(cap, sizeof(cap), "Table 0: what the series does, per kernel (mean over runs with "
 		 "a %.0f%% t interval across runs; the run is the unit)", o->level * 100);
 	rp_doc_table(d, cap, 5, head);
@@ -1546,7 +1541,7 @@ static void section_same_work(struct rp_doc *d, struct rp_analysis *a)
 
 	rp_doc_heading(d, 2, "work", "The same work on both kernels");
 	snprintf(cap, sizeof(cap), "Counting windows and provoking operations per case (b = %s, "
-		 "p = %s; medians over runs)", side_names[0], side_names[1]);
+		 "p = %s; medians over runs)", rp_side_name(a, 0), rp_side_name(a, 1));
 	rp_doc_table(d, cap, 7, head);
 	for (size_t i = 0; i < a->nipi; i++) {
 		const struct rp_ipi_case *ic = &a->ipi[i];
@@ -1594,8 +1589,8 @@ static void section_same_work(struct rp_doc *d, struct rp_analysis *a)
 		if (differ5(ic->ops[0], ic->ops[1]))
 			rp_doc_warn(d, "Case %s: the provokers did %s operations per run on %s and %s "
 				       "on %s (more than 5%% apart): compare IPIs per operation, not "
-				       "totals.", ic->case_name, num(ic->ops[0]), side_names[0],
-				    num(ic->ops[1]), side_names[1]);
+				       "totals.", ic->case_name, num(ic->ops[0]), rp_side_name(a, 0),
+				    num(ic->ops[1]), rp_side_name(a, 1));
 	}
 	if (!warn)
 		rp_doc_para(d, "Windows and operations of the two kernels agree within 5 %% in every "
@@ -1733,8 +1728,8 @@ static int write_report(struct rp_analysis *a, const struct rp_options *o, const
 	char *title;
 	bool tcg = a->main->tcg || a->base->tcg, pass = true;
 
-	title = rp_printf("isolbench report: %s, %s vs %s", a->main->name, side_names[1],
-			  side_names[0]);
+	title = rp_printf("isolbench report: %s, %s vs %s", a->main->name, rp_side_name(a, 1),
+			  rp_side_name(a, 0));
 	d = rp_doc_open(o->outdir, title);
 	free(title);
 	if (!d)
@@ -1758,7 +1753,7 @@ static int write_report(struct rp_analysis *a, const struct rp_options *o, const
 		pass &= v->g[i].pass;
 	rp_doc_para(d, "Campaign %s%s%s, baseline kernel %s, patched kernel %s, isolated CPUs %s. "
 		       "Gates: %s.", a->main->dir, a->base != a->main ? ", baseline campaign " : "",
-		    a->base != a->main ? a->base->dir : "", side_names[0], side_names[1],
+		    a->base != a->main ? a->base->dir : "", rp_side_name(a, 0), rp_side_name(a, 1),
 		    a->main->iso_str,
 		    v->nerrors ? "error (see Verdict)" : !v->any_gates ? "none defined" :
 		    pass ? "all passed" : "FAILED (see Verdict)");
@@ -1849,17 +1844,23 @@ int main(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case 'B':
-			if (parse_double(optarg, NBOOT_MIN, NBOOT_MAX, "--bootstrap", &num) ||
-			    num != floor(num)) {
-				if (num != floor(num))
-					fprintf(stderr, TOOL ": --bootstrap must be a whole number\n");
+			/* num is only read once parse_double() has set it. */
+			if (parse_double(optarg, NBOOT_MIN, NBOOT_MAX, "--bootstrap", &num))
+				return EXIT_USAGE;
+			if (num != floor(num)) {
+				fprintf(stderr, TOOL ": --bootstrap must be a whole number, not '%s'\n",
+					optarg);
 				return EXIT_USAGE;
 			}
 			o.nboot = (unsigned int)num;
 			break;
 		case 'S':
-			if (parse_double(optarg, 0, 4294967295.0, "--seed", &num) || num != floor(num))
+			if (parse_double(optarg, 0, 4294967295.0, "--seed", &num))
 				return EXIT_USAGE;
+			if (num != floor(num)) {
+				fprintf(stderr, TOOL ": --seed must be a whole number, not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
 			o.seed = (unsigned long)num;
 			break;
 		case 'P':
@@ -1921,12 +1922,6 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	side_names[0] = a.side[0].kernel;
-	side_names[1] = a.side[1].kernel;
-	if (!strcmp(side_names[0], side_names[1]) && base_c) {
-		side_name_buf = rp_printf("%s (baseline campaign)", a.side[0].kernel);
-		side_names[0] = side_name_buf;
-	}
 
 	if (!o.outdir) {
 		outdir = rp_printf("%s/report", main_c->dir);
@@ -1937,14 +1932,23 @@ int main(int argc, char **argv)
 		rc = EXIT_WRITE;
 		goto out;
 	}
-	rp_analyse(&a, &o);
+	if (rp_analyse(&a, &o) < 0) {
+		fprintf(stderr, TOOL ": out of memory while analysing %s\n", main_c->dir);
+		rc = EXIT_USAGE;
+		rp_analysis_free(&a);
+		goto out;
+	}
 	json_object_object_get_ex(main_c->campaign, "gates", &gates);
 	rp_gates_judge(&a, gates, &v);
 	make_plots(&a, &o, quiet);
 	{
 		char *path = rp_printf("%s/verdict.json", o.outdir);
 
-		if (write_report(&a, &o, &v) < 0 || rp_gates_write(&a, &v, path) < 0) {
+		char *mpath = rp_printf("%s/metrics.json", o.outdir);
+		int mrc = rp_metrics_write(main_c, mpath);
+
+		free(mpath);
+		if (mrc < 0 || write_report(&a, &o, &v) < 0 || rp_gates_write(&a, &v, path) < 0) {
 			fprintf(stderr, TOOL ": writing into %s: %s\n", o.outdir, strerror(errno));
 			free(path);
 			rc = EXIT_WRITE;
@@ -1970,7 +1974,9 @@ int main(int argc, char **argv)
 				printf("  FAIL %s: %g, limit %s %g (%s)\n", v.g[i].name, v.g[i].value,
 				       v.g[i].op, v.g[i].limit, v.g[i].detail);
 	}
-	rc = v.nerrors ? EXIT_USAGE : pass ? EXIT_OK : EXIT_GATE_FAILED;
+	if (v.oom)
+		fprintf(stderr, TOOL ": out of memory while judging the gates\n");
+	rc = v.nerrors || v.oom ? EXIT_USAGE : pass ? EXIT_OK : EXIT_GATE_FAILED;
 out_verdict:
 	rp_verdict_free(&v);
 	rp_analysis_free(&a);
@@ -1978,7 +1984,6 @@ out:
 	rp_campaign_free(main_c);
 	rp_campaign_free(base_c);
 	free(outdir);
-	free(side_name_buf);
 	free(want[0]);
 	free(want[1]);
 	return rc;

@@ -60,6 +60,7 @@ struct rp_run {
 	char *irq_err;
 	struct json_object *ipi;
 	char *ipi_err;
+	bool oom;		/* an allocation failed while loading it */
 };
 
 struct rp_campaign {
@@ -77,6 +78,7 @@ struct rp_campaign {
 	bool include_flagged;		/* campaign.json report.include_flagged_runs */
 	struct rp_run *runs;
 	size_t nruns;
+	bool oom;			/* an allocation failed while loading */
 };
 
 /**
@@ -99,6 +101,8 @@ struct json_object *rp_jget(struct json_object *o, const char *key, enum json_ty
 struct rp_side {
 	const struct rp_campaign *camp;
 	const char *kernel;
+	const char *name;	/* what the report calls it: the kernel, or "<kernel> (baseline campaign)" */
+	char *name_buf;
 };
 
 enum rp_ipi_source {
@@ -322,6 +326,7 @@ struct rp_analysis {
 	struct rp_instr *instr;		/* icount runs (instr.c), NULL before rp_analyse() */
 	char ipi_cost_why[512];
 	int cmp_table_no, runs_table_no;
+	bool oom;			/* an allocation failed: rp_analyse() returns -1 */
 };
 
 /* Frames shown per sender stack, stacks shown per callback. */
@@ -343,6 +348,15 @@ bool rp_run_on_side(const struct rp_run *r, const struct rp_side *s);
  */
 int rp_analyse(struct rp_analysis *a, const struct rp_options *opt);
 void rp_analysis_free(struct rp_analysis *a);
+
+/**
+ * rp_side_name() - the name the report gives side @s (0 baseline, 1 patched).
+ * @a: an analysis whose sides rp_analyse() named
+ * @s: 0 or 1
+ *
+ * Return: the name, owned by @a.
+ */
+const char *rp_side_name(const struct rp_analysis *a, int s);
 
 /* Markdown and HTML written together (doc.c). */
 struct rp_doc;
@@ -444,6 +458,7 @@ struct rp_verdict {
 	char **errors;		/* unknown gates, malformed limits */
 	size_t nerrors;
 	bool any_gates;
+	bool oom;		/* a result or an error could not be stored */
 };
 
 /**
@@ -475,6 +490,16 @@ const char *rp_gates_names(void);
 /* Work types of the series' ct_work tracepoints by name ("0x1" -> "sync_core"). */
 const char *rp_ct_work_name(const char *type);
 
+/**
+ * rp_grow() - make room for @n elements of @size in the array at *@arrp.
+ * @arrp: address of the array pointer (NULL for a new array)
+ * @n:    elements wanted
+ * @size: size of one element
+ *
+ * Return: 0, or -1 with errno ENOMEM and *@arrp unchanged.
+ */
+int rp_grow(void *arrp, size_t n, size_t size);
+
 /* Small helpers shared by the writers. */
 char *rp_strdup(const char *s);
 char *rp_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -483,7 +508,15 @@ char *rp_vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0
 void rp_fmt_ns(char *buf, size_t len, double ns);
 /* A number for people: 7,780 / 854 / 0.42 / 0.0031, never 7.78e+03. */
 void rp_fmt_num(char *buf, size_t len, double v);
-const char *rp_side_name(const struct rp_analysis *a, int s);
+/**
+ * rp_metrics_write() - metrics.json: one row per run and metric, with units.
+ * @c:    a loaded campaign
+ * @path: the file to write (atomically)
+ *
+ * Return: 0, or -1 with errno set.
+ */
+int rp_metrics_write(const struct rp_campaign *c, const char *path);
+
 /* The window audit of the compared kernels' builds (audit.c). */
 void rp_section_window_audit(struct rp_doc *d, const struct rp_analysis *a);
 

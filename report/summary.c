@@ -23,15 +23,7 @@
 #include "jsonfile.h"
 #include "latency.h"
 #include "procirq.h"
-
-struct row {
-	char slug[256];
-};
-
-static int cmp_rows(const void *a, const void *b)
-{
-	return strcmp(((const struct row *)a)->slug, ((const struct row *)b)->slug);
-}
+#include "report.h"
 
 static const char *jstr(struct json_object *o, const char *key, const char *def)
 {
@@ -52,56 +44,15 @@ static void fmt_ns(char *buf, size_t len, double ns, int lower_bound)
 		snprintf(buf, len, "%s%.0fns", lower_bound ? ">=" : "", ns);
 }
 
-static void print_run(const char *dir, const char *slug, const struct ib_cpuset *iso)
+/* One line per isolated CPU of run @r, from what the shared loader read. */
+static void print_run(const struct rp_run *r)
 {
-	char path[PATH_MAX], err[512], cal[32], tlb[32];
-	struct json_object *run;
-	struct ib_lat_file *lat = NULL;
-	struct ib_irq_snap *before = NULL, *after = NULL;
-	struct ib_irq_diff *diff = NULL;
-	const char *status, *kernel, *cs, *reason = "";
-	int rep = 0, cpu;
+	const struct ib_lat_file *lat = r->oslat ? r->oslat : r->entry ? r->entry : r->cyclic;
+	const char *reason = r->nreasons ? r->reasons[0] : r->nflags ? r->flags[0] : "";
+	char cal[32], tlb[32];
+	int cpu;
 
-	snprintf(path, sizeof(path), "%s/runs/%s/run.json", dir, slug);
-	run = ib_json_load_file(path, NULL, 0);
-	status = jstr(run, "status", "unfinished");
-	kernel = jstr(run, "kernel", "?");
-	cs = jstr(run, "case", "?");
-	{
-		struct json_object *r;
-
-		if (run && json_object_object_get_ex(run, "reasons", &r) && json_object_array_length(r))
-			reason = json_object_get_string(json_object_array_get_idx(r, 0));
-		else if (run && json_object_object_get_ex(run, "warnings", &r) &&
-			 json_object_array_length(r))
-			reason = json_object_get_string(json_object_array_get_idx(r, 0));
-	}
-	{
-		const char *p = strstr(slug, "-rep");
-
-		if (p)
-			rep = atoi(p + 4);
-	}
-	snprintf(path, sizeof(path), "%s/runs/%s/out/oslat.json", dir, slug);
-	lat = ib_lat_load_oslat(path, err, sizeof(err));
-	if (!lat) {
-		/* The bad case: per-entry cost instead of oslat's gaps. */
-		snprintf(path, sizeof(path), "%s/runs/%s/out/entry.json", dir, slug);
-		lat = ib_lat_load_entry(path, err, sizeof(err));
-	}
-	if (!lat) {
-		/* Timer wake-ups: cyclictest's latencies. */
-		snprintf(path, sizeof(path), "%s/runs/%s/out/cyclictest.json", dir, slug);
-		lat = ib_lat_load_cyclictest(path, err, sizeof(err));
-	}
-	snprintf(path, sizeof(path), "%s/runs/%s/out/interrupts.before", dir, slug);
-	before = ib_irq_snap_load(path, err, sizeof(err));
-	snprintf(path, sizeof(path), "%s/runs/%s/out/interrupts.after", dir, slug);
-	after = ib_irq_snap_load(path, err, sizeof(err));
-	if (before && after)
-		diff = ib_irq_diff_compute(before, after, err, sizeof(err));
-
-	ib_cpuset_for_each(cpu, iso) {
+	ib_cpuset_for_each(cpu, &r->iso) {
 		char maxs[32] = "-", p99s[32] = "-";
 		const struct ib_lat_series *s = NULL;
 
@@ -122,23 +73,18 @@ static void print_run(const char *dir, const char *slug, const struct ib_cpuset 
 		}
 		snprintf(cal, sizeof(cal), "-");
 		snprintf(tlb, sizeof(tlb), "-");
-		if (diff) {
+		if (r->irq) {
 			uint64_t d;
 
-			if (ib_irqstat_cpu_delta(diff, IB_IRQ_CAL, cpu, &d) == 0)
+			if (ib_irqstat_cpu_delta(r->irq, IB_IRQ_CAL, cpu, &d) == 0)
 				snprintf(cal, sizeof(cal), "%llu", (unsigned long long)d);
-			if (ib_irqstat_cpu_delta(diff, IB_IRQ_TLB, cpu, &d) == 0)
+			if (ib_irqstat_cpu_delta(r->irq, IB_IRQ_TLB, cpu, &d) == 0)
 				snprintf(tlb, sizeof(tlb), "%llu", (unsigned long long)d);
 		}
-		printf("%-10s %-18s %3d %-8s %4d %12s %12s %8s %8s  %.60s\n", kernel, cs, rep, status,
-		       cpu, maxs, p99s, cal, tlb, reason);
+		printf("%-10s %-18s %3d %-8s %4d %12s %12s %8s %8s  %.60s\n", r->kernel, r->case_name,
+		       r->rep, r->status, cpu, maxs, p99s, cal, tlb, reason);
 		reason = "";
 	}
-	ib_irq_diff_free(diff);
-	ib_irq_snap_free(before);
-	ib_irq_snap_free(after);
-	ib_lat_file_free(lat);
-	json_object_put(run);
 }
 
 /*
@@ -147,35 +93,20 @@ static void print_run(const char *dir, const char *slug, const struct ib_cpuset 
  * asked (and inside the window), the kernel-build rounds the kbuild noise
  * finished during the whole run (kbuild.stdout). Nothing when none of it.
  */
-static void print_work(const char *dir, const char *slug)
+static void print_work(const struct rp_run *r)
 {
 	char path[PATH_MAX], line[512], buf[1024] = "";
-	struct json_object *ipi, *w, *v;
-	struct dirent *d;
+	struct json_object *w, *v;
 	size_t len = 0;
-	DIR *out;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/runs/%s/out/ipi.json", dir, slug);
-	ipi = json_object_from_file(path);
-	if (ipi && json_object_object_get_ex(ipi, "window", &w) &&
+	if (r->ipi && json_object_object_get_ex(r->ipi, "window", &w) &&
 	    json_object_object_get_ex(w, "duration_s", &v))
 		len += snprintf(buf + len, sizeof(buf) - len, " window %.1f s (%s);",
 				json_object_get_double(v), jstr(w, "how", "?"));
-	json_object_put(ipi);
+	for (size_t i = 0; i < r->nstorms && len < sizeof(buf); i++) {
+		struct json_object *st = r->storms[i], *t, *iw;
 
-	snprintf(path, sizeof(path), "%s/runs/%s/out", dir, slug);
-	out = opendir(path);
-	while (out && (d = readdir(out)) && len < sizeof(buf)) {
-		struct json_object *st, *t, *iw;
-		char sp[PATH_MAX + 300];
-
-		if (strncmp(d->d_name, "storm-", 6) || !strstr(d->d_name, ".json"))
-			continue;
-		snprintf(sp, sizeof(sp), "%s/%s", path, d->d_name);
-		st = json_object_from_file(sp);
-		if (!st)
-			continue;
 		len += snprintf(buf + len, sizeof(buf) - len, " %s %lld", jstr(st, "kind", "?"),
 				(long long)json_object_get_int64(json_object_object_get(st, "ops")));
 		if (len < sizeof(buf) && json_object_object_get_ex(st, "operations_target", &t))
@@ -190,12 +121,9 @@ static void print_work(const char *dir, const char *slug)
 			len += snprintf(buf + len, sizeof(buf) - len, " at %.1f/s;",
 					json_object_get_double(json_object_object_get(st,
 										      "achieved_rate")));
-		json_object_put(st);
 	}
-	if (out)
-		closedir(out);
 
-	snprintf(path, sizeof(path), "%s/runs/%s/out/kbuild.stdout", dir, slug);
+	snprintf(path, sizeof(path), "%s/out/kbuild.stdout", r->dir);
 	f = fopen(path, "r");
 	if (f && len < sizeof(buf)) {
 		unsigned int done = 0, failed = 0, objs = 0, n, secs, status;
@@ -216,89 +144,45 @@ static void print_work(const char *dir, const char *slug)
 	if (f)
 		fclose(f);
 	if (len && len < sizeof(buf))
-		printf("  %s:%s\n", slug, buf);
+		printf("  %s:%s\n", r->slug, buf);
 }
 
 int main(int argc, char **argv)
 {
-	char path[PATH_MAX], err[256];
-	struct json_object *campaign, *guest, *hosts = NULL;
-	struct ib_cpuset iso;
-	struct row *rows = NULL;
-	size_t nrows = 0;
-	struct dirent *d;
-	DIR *dir;
+	struct rp_campaign *c;
+	char err[1024];
+	size_t ok = 0;
 
 	if (argc != 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		fprintf(argc == 2 ? stdout : stderr, "usage: isolbench-summary CAMPAIGN_DIR\n");
 		return argc == 2 ? 0 : 2;
 	}
-	snprintf(path, sizeof(path), "%s/campaign.json", argv[1]);
-	campaign = ib_json_load_file(path, NULL, 0);
-	if (!campaign || !json_object_object_get_ex(campaign, "guest", &guest) ||
-	    ib_cpuset_parse(jstr(guest, "isolated", ""), &iso, err, sizeof(err)) < 0) {
-		fprintf(stderr, "isolbench-summary: %s is not a campaign folder (no readable campaign.json)\n",
-			argv[1]);
+	/* The report's loader: the same reading of every file as the report. */
+	c = rp_campaign_load(argv[1], err, sizeof(err));
+	if (!c) {
+		fprintf(stderr, "isolbench-summary: %s\n", err);
 		return 2;
 	}
-	snprintf(path, sizeof(path), "%s/runs", argv[1]);
-	dir = opendir(path);
-	while (dir && (d = readdir(dir))) {
-		if (d->d_name[0] == '.' || strstr(d->d_name, ".attempt-"))
-			continue;
-		rows = realloc(rows, (nrows + 1) * sizeof(*rows));
-		snprintf(rows[nrows++].slug, sizeof(rows->slug), "%s", d->d_name);
-	}
-	if (dir)
-		closedir(dir);
-	qsort(rows, nrows, sizeof(*rows), cmp_rows);
+	for (size_t i = 0; i < json_object_array_length(c->hosts); i++) {
+		struct json_object *h = json_object_array_get_idx(c->hosts, i);
 
-	{
-		DIR *hd;
-
-		snprintf(path, sizeof(path), "%s/hosts", argv[1]);
-		hd = opendir(path);
-		while (hd && (d = readdir(hd))) {
-			char hp[PATH_MAX + 300];
-
-			if (!strstr(d->d_name, ".json"))
-				continue;
-			snprintf(hp, sizeof(hp), "%s/%s", path, d->d_name);
-			hosts = ib_json_load_file(hp, NULL, 0);
-			if (hosts)
-				printf("host %s: %s, accelerator %s, %s\n", jstr(hosts, "hostname", "?"),
-				       jstr(hosts, "host_cpu_model", "?"), jstr(hosts, "accel", "?"),
-				       jstr(hosts, "qemu", "?"));
-			if (hosts && !strcmp(jstr(hosts, "accel", ""), "tcg"))
-				printf("  TCG: latencies are emulated and say nothing about hardware; "
-				       "interrupt counts are real kernel behaviour.\n");
-			json_object_put(hosts);
-		}
-		if (hd)
-			closedir(hd);
+		printf("host %s: %s, accelerator %s, %s\n", jstr(h, "hostname", "?"),
+		       jstr(h, "host_cpu_model", "?"), jstr(h, "accel", "?"), jstr(h, "qemu", "?"));
+		if (!strcmp(jstr(h, "accel", ""), "tcg"))
+			printf("  TCG: latencies are emulated and say nothing about hardware; "
+			       "interrupt counts are real kernel behaviour.\n");
 	}
 	printf("\n%-10s %-18s %3s %-8s %4s %12s %12s %8s %8s  %s\n", "kernel", "case", "rep", "status",
 	       "cpu", "max", "p99", "CAL", "TLB", "note");
-	{
-		size_t ok = 0;
-
-		for (size_t i = 0; i < nrows; i++) {
-			struct json_object *run;
-			char rp[PATH_MAX + 300];
-
-			print_run(argv[1], rows[i].slug, &iso);
-			snprintf(rp, sizeof(rp), "%s/runs/%s/run.json", argv[1], rows[i].slug);
-			run = ib_json_load_file(rp, NULL, 0);
-			ok += !strcmp(jstr(run, "status", ""), "ok");
-			json_object_put(run);
-		}
-		printf("\n%zu of %zu runs ok\n", ok, nrows);
-		printf("\nwork per run (window: guest time from ipi.json; provokers: operations "
-		       "done/asked; kernel build: whole run):\n");
-		for (size_t i = 0; i < nrows; i++)
-			print_work(argv[1], rows[i].slug);
+	for (size_t i = 0; i < c->nruns; i++) {
+		print_run(&c->runs[i]);
+		ok += c->runs[i].ok;
 	}
-	free(rows);
-	json_object_put(campaign);
+	printf("\n%zu of %zu runs ok\n", ok, c->nruns);
+	printf("\nwork per run (window: guest time from ipi.json; provokers: operations "
+	       "done/asked; kernel build: whole run):\n");
+	for (size_t i = 0; i < c->nruns; i++)
+		print_work(&c->runs[i]);
+	rp_campaign_free(c);
 	return 0;
 }

@@ -15,14 +15,5 @@ campaign_dir_of() { grep -a '^results: ' "$1" | tail -n1 | cut -d' ' -f2-; }
 # need_libvirtd: start virtlogd and libvirtd (no systemd here) unless libvirtd
 # already answers, as a campaign's host_prep role does; fails after 10 s.
 need_libvirtd() {
-	virsh -c qemu:///system version >/dev/null 2>&1 && return 0
-	pgrep -x virtlogd >/dev/null || virtlogd -d
-	pgrep -x libvirtd >/dev/null || libvirtd -d
-	local i
-	for i in $(seq 50); do
-		virsh -c qemu:///system version >/dev/null 2>&1 && return 0
-		sleep 0.2
-	done
-	echo "libvirtd did not answer within 10 s" >&2
-	return 1
+	"$top/scripts/start-libvirtd" qemu:///system 10 >/dev/null
 }

@@ -20,6 +20,14 @@ msg=$($tool "$work" 2>&1); rc=$?
 check "not a campaign folder: exit 2" test $rc = 2
 check "and says so" grep -q "is not a campaign folder" <<<"$msg"
 check "--help exits 0 and lists the gates" bash -c "$tool --help | grep -q entry_overhead_pct"
+# A --bootstrap that does not parse is refused without reading an unset value
+# (valgrind saw the old code branch on it).
+msg=$(valgrind --error-exitcode=9 -q $tool --bootstrap abc "$work/smoke-tcg" 2>&1); rc=$?
+check "--bootstrap abc: exit 2, no uninitialised read (valgrind)" test $rc = 2
+check "and one message naming the range" test "$(grep -c . <<<"$msg")" = 1
+msg=$($tool --bootstrap 2000.5 "$work/smoke-tcg" 2>&1); rc=$?
+check "--bootstrap 2000.5: exit 2, a whole number is wanted" \
+	bash -c "test $rc = 2 && grep -q 'must be a whole number' <<<\"\$1\"" _ "$msg"
 
 # A good two-kernel campaign without gates.
 out=$($tool "$work/smoke-tcg" 2>&1); rc=$?
