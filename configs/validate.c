@@ -733,6 +733,14 @@ static void check_gates(struct ctx *c, struct json_object *gates)
 	rp_verdict_free(&v);
 }
 
+/* A string field of an already-checked object, "" when an earlier error left it out. */
+static const char *str_of(struct json_object *o)
+{
+	const char *v = o ? json_object_get_string(o) : NULL;
+
+	return v ? v : "";
+}
+
 static struct json_object *resolve(struct ctx *c, struct json_object *root)
 {
 	struct json_object *out = json_object_new_object(), *kernels, *cases, *guest, *runs;
@@ -767,10 +775,10 @@ static struct json_object *resolve(struct ctx *c, struct json_object *root)
 	for (size_t i = 0; i < json_object_array_length(cases); i++) {
 		struct json_object *cs = json_object_array_get_idx(cases, i);
 
-		if (!strcmp(json_object_get_string(get(cs, "kind")), "entry") &&
-		    !strcmp(json_object_get_string(get(get(cs, "entry"), "kind")), "ipi") &&
-		    strcmp(json_object_get_string(get(guest, "accel")), "icount") &&
-		    strcmp(json_object_get_string(get(cs, "when_tcg")), "icount")) {
+		if (!strcmp(str_of(get(cs, "kind")), "entry") &&
+		    !strcmp(str_of(get(get(cs, "entry"), "kind")), "ipi") &&
+		    strcmp(str_of(get(guest, "accel")), "icount") &&
+		    strcmp(str_of(get(cs, "when_tcg")), "icount")) {
 			snprintf(buf, sizeof(buf), "cases[%zu].entry.kind", i);
 			field_error(c, buf, "ipi needs the deterministic mode: set guest.accel: icount "
 				    "(or when_tcg: icount in this case, and no usable KVM)");
