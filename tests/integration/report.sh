@@ -206,3 +206,15 @@ else
 	check "newest campaign: report.md" test -s "$work/latest/report.md"
 	check "newest campaign: verdict.json is JSON" jq -e .result "$work/latest/verdict.json" >/dev/null
 fi
+
+# Regression: a two-kernel campaign reports exactly as before campaigns could
+# name more kernels. tests/data/report/golden/ was written by main's code
+# (7861afc) before that change, with files/report-golden; same variants now.
+tests/integration/files/report-golden build/bin "$work/golden"
+for g in tests/data/report/golden/*/; do
+	v=$(basename "$g")
+	for f in "$g"*; do
+		check "golden $v/$(basename "$f"): unchanged" \
+			diff -u "$f" "$work/golden/$v/$(basename "$f")"
+	done
+done
