@@ -218,3 +218,53 @@ for g in tests/data/report/golden/*/; do
 			diff -u "$f" "$work/golden/$v/$(basename "$f")"
 	done
 done
+
+# More than two kernels. The review campaign with a third kernel, "twin",
+# whose runs are the patched kernel's own run folders (campaign.json lists
+# them a second time under that name): a real campaign's data, and a twin
+# must come out exactly as the kernel it copies.
+cp -r tests/data/report/review-tcg "$work/three"
+jq '.kernels += [.kernels[1] | .name = "twin"] |
+	.runs += [.runs[] | select(.kernel == "patched") | .kernel = "twin" | .id |= sub("^patched"; "twin")]' \
+	tests/data/report/review-tcg/campaign.json >"$work/three/campaign.json"
+jq '.twin = .patched' tests/data/report/review-tcg/kernels.json >"$work/three/kernels.json"
+cp "$work/three/kernels/patched.json" "$work/three/kernels/twin.json"
+out=$($tool --no-plots "$work/three" 2>&1); rc=$?
+t3=$work/three/report
+check "three kernels: exit 0 (gates pass for both variants)" test $rc = 0
+check "three kernels: says where each variant's report is" grep -q "$t3/twin/report.md" <<<"$out"
+check_grep "three kernels: the headline table has one column per kernel" \
+	'^\| question \| case \| baseline \| patched \| twin \|$' "$t3/report.md"
+check_grep "three kernels: IPIs saved per variant (121 - 19.5 per isolated CPU-second)" \
+	'^\| IPIs into user space saved.* \| provoked \| - \| 102 \(all contexts, per isolated CPU-second\) \| 102 \(all contexts' \
+	"$t3/report.md"
+check_grep "three kernels: break-even per variant, not from emulated time" \
+	'^\| break-even entry rate .* \| entry \| - \| not computed: the guests ran under TCG' "$t3/report.md"
+check "three kernels: verdict.json has a verdict per variant" \
+	test "$(jq -c '[.variants[] | [.kernel, .result]]' "$t3/verdict.json")" = '[["patched","pass"],["twin","pass"]]'
+check "three kernels: and the variant's gates" \
+	test "$(jq '.variants[1].gates | length' "$t3/verdict.json")" = 2
+# Each variant's report is the two-kernel report: identical to the golden
+# review report but for the folder and the campaign's run count.
+norm() { sed -e "s|$1|@DIR@|g" -e 's|@DIR@/review|@DIR@|' -e 's|: [69] runs, 1 repetition|: N runs, 1 repetition|' "$2"; }
+check "three kernels: patched's report is the two-kernel report" \
+	diff <(norm "$work/three" "$t3/patched/report.md") <(norm "$work" tests/data/report/golden/review/report.md)
+check "three kernels: the twin's equals patched's but for the name (and the runs' order)" \
+	diff <(sed 's/twin/patched/g' "$t3/twin/report.md" | sort) <(sort "$t3/patched/report.md")
+check "three kernels: a variant's report lists only its two kernels' runs" \
+	bash -c "! grep -q '| twin |' '$t3/patched/report.md'"
+# The campaign file names the baseline.
+jq '.baseline = "patched" | .gates = {deferrable_ipis_reduction_pct: {min: 50}}' \
+	"$work/three/campaign.json" >"$work/c3.json" && cp "$work/c3.json" "$work/three/campaign.json"
+$tool -q --no-plots "$work/three"; rc=$?
+check "baseline: patched: the columns follow it" \
+	grep -q -E '^\| question \| case \| patched \| baseline \| twin \|$' "$t3/report.md"
+check "baseline: patched: the reduction gate fails for baseline (exit 1)" test $rc = 1
+check "baseline: patched: verdict per variant" \
+	test "$(jq -c '[.variants[] | [.kernel, .result]] + [.result]' "$t3/verdict.json")" = '[["baseline","fail"],["twin","fail"],"fail"]'
+# Two kernels with a baseline named in the campaign file.
+jq '.baseline = "patched"' tests/data/report/smoke-tcg/campaign.json >"$work/c2.json"
+cp -r tests/data/report/smoke-tcg "$work/smoke-b" && cp "$work/c2.json" "$work/smoke-b/campaign.json"
+$tool -q --no-plots "$work/smoke-b"
+check_grep "two kernels, baseline: patched: it is the baseline side" \
+	"baseline kernel patched, patched kernel baseline" "$work/smoke-b/report/report.md"
