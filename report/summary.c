@@ -10,11 +10,15 @@
  * function-call (CAL) and TLB-shootdown (TLB) interrupts that CPU took
  * during the run. A run that failed is shown
  * with its first reason; its other numbers are shown where its files exist.
+ * A campaign with more than two kernels ends with each kernel's CAL + TLB
+ * interrupts on the isolated CPUs per ok run and case, next to the
+ * baseline's (campaign.json "baseline", else the first kernel).
  */
 #include <dirent.h>
 #include <errno.h>
 #include <json-c/json.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +55,81 @@ static void fmt_ns(char *buf, size_t len, double ns, int lower_bound)
 		snprintf(buf, len, "%s%.0fns", lower_bound ? ">=" : "", ns);
 }
 
+/* CAL + TLB on the isolated CPUs, summed over the ok runs of one kernel and case. */
+struct kc_sum {
+	char kernel[64], cs[64];
+	double irqs;
+	size_t runs;
+};
+
+static struct kc_sum *sums;
+static size_t nsums;
+
+static void add_sum(const char *kernel, const char *cs, double irqs)
+{
+	struct kc_sum *s;
+
+	for (size_t i = 0; i < nsums; i++)
+		if (!strcmp(sums[i].kernel, kernel) && !strcmp(sums[i].cs, cs)) {
+			sums[i].irqs += irqs;
+			sums[i].runs++;
+			return;
+		}
+	s = realloc(sums, (nsums + 1) * sizeof(*sums));
+	if (!s)
+		return;
+	sums = s;
+	s = &sums[nsums++];
+	snprintf(s->kernel, sizeof(s->kernel), "%s", kernel);
+	snprintf(s->cs, sizeof(s->cs), "%s", cs);
+	s->irqs = irqs;
+	s->runs = 1;
+}
+
+static const struct kc_sum *find_sum(const char *kernel, const char *cs)
+{
+	for (size_t i = 0; i < nsums; i++)
+		if (!strcmp(sums[i].kernel, kernel) && !strcmp(sums[i].cs, cs))
+			return &sums[i];
+	return NULL;
+}
+
+/* Each variant next to the baseline, per case: CAL + TLB per ok run on the isolated CPUs. */
+static void print_kernels(struct json_object *campaign)
+{
+	struct json_object *ks;
+	const char *base;
+
+	if (!json_object_object_get_ex(campaign, "kernels", &ks) ||
+	    !json_object_is_type(ks, json_type_array) || json_object_array_length(ks) < 3)
+		return;
+	base = jstr(campaign, "baseline",
+		    jstr(json_object_array_get_idx(ks, 0), "name", "?"));
+	printf("\nCAL + TLB interrupts on the isolated CPUs per ok run, against %s:\n", base);
+	printf("%-10s %-18s %5s %10s %10s %8s\n", "kernel", "case", "runs", "per run", base,
+	       "change");
+	for (size_t k = 0; k < json_object_array_length(ks); k++) {
+		const char *kn = jstr(json_object_array_get_idx(ks, k), "name", "?");
+
+		for (size_t i = 0; i < nsums; i++) {
+			const struct kc_sum *s = &sums[i], *b = find_sum(base, s->cs);
+			double v = s->irqs / s->runs, bv = b ? b->irqs / b->runs : -1;
+			char ch[32] = "-";
+
+			if (strcmp(s->kernel, kn))
+				continue;
+			if (strcmp(kn, base) && bv > 0)
+				snprintf(ch, sizeof(ch), "%+.0f%%", (v / bv - 1) * 100);
+			if (bv >= 0)
+				printf("%-10s %-18s %5zu %10.1f %10.1f %8s\n", kn, s->cs, s->runs, v, bv,
+				       ch);
+			else
+				printf("%-10s %-18s %5zu %10.1f %10s %8s\n", kn, s->cs, s->runs, v, "-",
+				       ch);
+		}
+	}
+}
+
 static void print_run(const char *dir, const char *slug, const struct ib_cpuset *iso)
 {
 	char path[PATH_MAX], err[512], cal[32], tlb[32];
@@ -59,6 +138,8 @@ static void print_run(const char *dir, const char *slug, const struct ib_cpuset 
 	struct ib_irq_snap *before = NULL, *after = NULL;
 	struct ib_irq_diff *diff = NULL;
 	const char *status, *kernel, *cs, *reason = "";
+	double irqs = 0;
+	bool irqs_ok = true;
 	int rep = 0, cpu;
 
 	snprintf(path, sizeof(path), "%s/runs/%s/run.json", dir, slug);
@@ -124,15 +205,27 @@ static void print_run(const char *dir, const char *slug, const struct ib_cpuset 
 		if (diff) {
 			uint64_t d;
 
-			if (ib_irqstat_cpu_delta(diff, IB_IRQ_CAL, cpu, &d) == 0)
+			if (ib_irqstat_cpu_delta(diff, IB_IRQ_CAL, cpu, &d) == 0) {
 				snprintf(cal, sizeof(cal), "%llu", (unsigned long long)d);
-			if (ib_irqstat_cpu_delta(diff, IB_IRQ_TLB, cpu, &d) == 0)
+				irqs += (double)d;
+			} else {
+				irqs_ok = false;
+			}
+			if (ib_irqstat_cpu_delta(diff, IB_IRQ_TLB, cpu, &d) == 0) {
 				snprintf(tlb, sizeof(tlb), "%llu", (unsigned long long)d);
+				irqs += (double)d;
+			} else {
+				irqs_ok = false;
+			}
+		} else {
+			irqs_ok = false;
 		}
 		printf("%-10s %-18s %3d %-8s %4d %12s %12s %8s %8s  %.60s\n", kernel, cs, rep, status,
 		       cpu, maxs, p99s, cal, tlb, reason);
 		reason = "";
 	}
+	if (irqs_ok && !strcmp(status, "ok"))
+		add_sum(kernel, cs, irqs);
 	ib_irq_diff_free(diff);
 	ib_irq_snap_free(before);
 	ib_irq_snap_free(after);
@@ -215,6 +308,8 @@ int main(int argc, char **argv)
 		}
 		printf("\n%zu of %zu runs ok\n", ok, nrows);
 	}
+	print_kernels(campaign);
+	free(sums);
 	free(rows);
 	json_object_put(campaign);
 	return 0;

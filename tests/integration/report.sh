@@ -268,3 +268,14 @@ cp -r tests/data/report/smoke-tcg "$work/smoke-b" && cp "$work/c2.json" "$work/s
 $tool -q --no-plots "$work/smoke-b"
 check_grep "two kernels, baseline: patched: it is the baseline side" \
 	"baseline kernel patched, patched kernel baseline" "$work/smoke-b/report/report.md"
+# isolbench-summary lists run folders: give the twin its own copies.
+for d in "$work/three/runs"/patched-*; do
+	t=$work/three/runs/twin-${d##*/patched-}
+	cp -r "$d" "$t" && jq '.kernel = "twin"' "$d/run.json" >"$t/run.json"
+done
+sum=$(build/bin/isolbench-summary "$work/three"); rc=$?
+check "summary, three kernels: exit 0" test $rc = 0
+check "summary, three kernels: each kernel against the baseline (patched, named above)" \
+	grep -q -E '^baseline +provoked +1 +8197.0 +3880.0 +\+111%$' <<<"$sum"
+check "summary, two kernels: no such block (golden files)" \
+	bash -c "! build/bin/isolbench-summary tests/data/report/review-tcg | grep -q 'per ok run, against'"
