@@ -108,6 +108,8 @@ static const char *saved_cell(struct dcells *cs, const struct rp_ipi_case *b,
 {
 	double ab, av, ub = user_rate(b, 0, &ab), uv = user_rate(v, 1, &av);
 
+	if (!b || b->source != RP_SRC_TRACE)
+		return "-";
 	if (isfinite(ub) && isfinite(uv))
 		return dcell(cs, numtxt(ub - uv));
 	if (isfinite(ab) && isfinite(av))
