@@ -109,6 +109,13 @@ clean:
 	rm -rf $(BUILD)
 
 # Also forgets cached kernels, images and ccache (results are kept).
+# CACHE must be one absolute path other than /: `CACHE= make distclean`
+# would otherwise remove /kernels, /images, /build and /ccache.
+ifneq ($(filter distclean,$(MAKECMDGOALS)),)
+ifneq ($(words $(CACHE))$(filter-out /,$(filter /%,$(CACHE))),1$(strip $(CACHE)))
+$(error distclean: CACHE='$(CACHE)' is not one absolute folder; nothing was removed)
+endif
+endif
 distclean: clean
 	rm -rf $(CACHE)/kernels $(CACHE)/images $(CACHE)/build $(CACHE)/ccache
 

@@ -6,6 +6,11 @@
  * transition; this tool shows what that costs as a function of the entry
  * rate and of the kind of entry.
  *
+ * With --icount (the guest runs under QEMU's -icount shift=0: one TSC tick
+ * per guest instruction) every figure is an exact instruction count, the
+ * histograms have a width of one instruction, and the ipi kind measures
+ * what one call-function IPI costs the CPU it interrupts (entry_stats.h).
+ *
  * Workers are processes, not threads: the pagefault kind recycles its pages
  * with madvise(MADV_DONTNEED), and in a shared mm that would send TLB
  * shootdown IPIs to every other measured CPU, i.e. the tool would create the
@@ -31,6 +36,8 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <linux/membarrier.h>
+#include <time.h>
 #include <sys/wait.h>
 
 #include <json-c/json.h>
@@ -54,6 +61,7 @@ enum entry_kind {
 	KIND_GETPID,
 	KIND_INKERNEL,
 	KIND_PAGEFAULT,
+	KIND_IPI,
 };
 
 static const struct {
@@ -65,6 +73,7 @@ static const struct {
 			    "readv() of /dev/zero sized to stay --in-kernel-us in the kernel" },
 	[KIND_PAGEFAULT] = { "pagefault",
 			     "first write to a fresh anonymous page (recycled by MADV_DONTNEED)" },
+	[KIND_IPI] = { "ipi", "--icount only: user-space spin, membarrier() IPIs from --sender-cpu" },
 };
 
 /* Option limits; the help text and the range messages are built from these. */
@@ -82,6 +91,12 @@ static const struct {
 #define ZERO_CHUNK		(64 * 1024)
 /* pagefault: pages touched before the region is recycled. */
 #define PF_REGION_BYTES		(64UL * 1024 * 1024)
+/* icount: one instruction per bucket, up to this many instructions per entry. */
+#define ICOUNT_BUCKETS		200000ULL
+/* ipi kind: a TSC step larger than this is a gap (the spin loop is ~15 instructions). */
+#define GAP_MIN_TICKS		200
+/* ipi kind: gaps logged per CPU and rate, and sends per rate. */
+#define GAP_CAP			(1UL << 17)
 /* A rate whose achieved value is below this share of the target is suspect. */
 #define RATE_TRUST_RATIO	0.9
 
@@ -101,6 +116,10 @@ struct entry_settings {
 	int priority;				/* SCHED_FIFO; 0 = leave the policy */
 	const char *json_path;
 	bool quiet;
+	bool icount;				/* one TSC tick = one guest instruction */
+	int sender_cpu;				/* ipi kind; -1 = none */
+	const char *gap_log;			/* ipi kind: raw gaps and sends, CSV */
+	unsigned int nparties;			/* barrier: workers, plus the sender */
 	double tsc_hz;
 };
 
@@ -115,6 +134,10 @@ struct entry_result {
 	uint64_t overflow;
 	double elapsed_s;
 	double user_ns_mean;
+	uint64_t ngaps;		/* ipi kind: gaps (sends, for the sender) logged */
+	uint64_t gaps_lost;	/* ... and not logged for want of room */
+	uint64_t control_count;	/* ipi kind: gaps without an IPI, after the split */
+	uint64_t control_median;
 };
 
 /*
@@ -155,6 +178,7 @@ static struct entry_settings set = {
 	.warmup_ns = 500ULL * 1000000ULL,
 	.nbuckets = 4000,
 	.in_kernel_us = 20,
+	.sender_cpu = -1,
 };
 static struct entry_shared *shared;
 static size_t shared_size;
@@ -191,6 +215,11 @@ static void usage(void)
 	       "      --buckets N          number of buckets (1..%llu; default 4000)\n"
 	       "      --in-kernel-us N     inkernel: time per entry in the kernel (1..%llu; default 20)\n"
 	       "  -f, --priority N         SCHED_FIFO priority of the workers (1..%llu; default: none)\n"
+	       "      --icount             the guest clock is QEMU's instruction counter (-icount\n"
+	       "                           shift=0): report instructions, one per bucket\n"
+	       "      --sender-cpu N       ipi kind: the CPU that sends the IPIs (not in --cpus)\n"
+	       "      --gap-log FILE       ipi kind: write every gap and send as CSV (cpu,a,b;\n"
+	       "                           the sender's rows are its sends)\n"
 	       "      --json FILE          write the results as JSON (- = stdout)\n"
 	       "  -q, --quiet              no summary on stdout\n"
 	       "  -h, --help               this text\n"
@@ -223,7 +252,8 @@ static uint64_t opt_duration(const char *opt, const char *arg, uint64_t min, uin
 
 static void parse_options(int argc, char **argv)
 {
-	enum { OPT_BUCKET_WIDTH = 256, OPT_BUCKETS, OPT_IN_KERNEL_US, OPT_JSON, OPT_WARMUP };
+	enum { OPT_BUCKET_WIDTH = 256, OPT_BUCKETS, OPT_IN_KERNEL_US, OPT_JSON, OPT_WARMUP,
+	       OPT_ICOUNT, OPT_SENDER, OPT_GAP_LOG };
 	static const struct option longopts[] = {
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "rates", required_argument, NULL, 'r' },
@@ -235,11 +265,14 @@ static void parse_options(int argc, char **argv)
 		{ "in-kernel-us", required_argument, NULL, OPT_IN_KERNEL_US },
 		{ "priority", required_argument, NULL, 'f' },
 		{ "json", required_argument, NULL, OPT_JSON },
+		{ "icount", no_argument, NULL, OPT_ICOUNT },
+		{ "sender-cpu", required_argument, NULL, OPT_SENDER },
+		{ "gap-log", required_argument, NULL, OPT_GAP_LOG },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool have_cpus = false, have_rates = false;
+	bool have_cpus = false, have_rates = false, have_buckets = false;
 	char err[256];
 	int c;
 
@@ -263,7 +296,7 @@ static void parse_options(int argc, char **argv)
 				if (!strcmp(optarg, kinds[i].name))
 					break;
 			if (i == sizeof(kinds) / sizeof(kinds[0]))
-				usage_error("--kind: unknown kind '%s' (getpid, inkernel or pagefault)",
+				usage_error("--kind: unknown kind '%s' (getpid, inkernel, pagefault or ipi)",
 					    optarg);
 			set.kind = i;
 			break;
@@ -280,6 +313,16 @@ static void parse_options(int argc, char **argv)
 			break;
 		case OPT_BUCKETS:
 			set.nbuckets = opt_u64("--buckets", optarg, 1, BUCKETS_MAX);
+			have_buckets = true;
+			break;
+		case OPT_ICOUNT:
+			set.icount = true;
+			break;
+		case OPT_SENDER:
+			set.sender_cpu = opt_u64("--sender-cpu", optarg, 0, IB_MAX_CPUS - 1);
+			break;
+		case OPT_GAP_LOG:
+			set.gap_log = optarg;
 			break;
 		case OPT_IN_KERNEL_US:
 			set.in_kernel_us = opt_u64("--in-kernel-us", optarg, 1, IN_KERNEL_US_MAX);
@@ -304,6 +347,30 @@ static void parse_options(int argc, char **argv)
 		usage_error("unexpected argument '%s'", argv[optind]);
 	if (!have_cpus)
 		usage_error("--cpus is required (the CPUs to measure, e.g. -c 2-3)");
+	if (set.kind == KIND_IPI) {
+		if (!set.icount)
+			usage_error("--kind ipi: needs --icount (it splits gaps by the one clock that "
+				    "single-threaded TCG with -icount gives every vCPU)");
+		if (set.sender_cpu < 0 || ib_cpuset_test(&set.cpuset, set.sender_cpu))
+			usage_error("--kind ipi: give --sender-cpu, a CPU that is not in --cpus");
+		if (!have_rates) {
+			set.rates[0] = 1000;
+			set.nrates = 1;
+			have_rates = true;
+		}
+		for (size_t i = 0; i < set.nrates; i++)
+			if (!set.rates[i] || set.rates[i] > 100000)
+				usage_error("--kind ipi: rates are IPIs per second, 1..100000 (not max)");
+	} else if (set.sender_cpu >= 0 || set.gap_log) {
+		usage_error("--sender-cpu and --gap-log: only for --kind ipi");
+	}
+	if (set.icount) {
+		/* Exact counts: one instruction per bucket. */
+		if (!set.bucket_width)
+			set.bucket_width = 1;
+		if (!have_buckets)
+			set.nbuckets = ICOUNT_BUCKETS;
+	}
 	if (!have_rates) {
 		static const uint64_t defaults[] = { 1000, 10000, 100000, 0 };
 
@@ -367,9 +434,17 @@ static struct entry_result *result_of(unsigned int w, size_t r)
 
 static uint64_t *hist_of(unsigned int w, size_t r)
 {
-	char *base = (char *)&shared->results[set.ncpus * set.nrates];
+	char *base = (char *)&shared->results[set.nparties * set.nrates];
 
 	return (uint64_t *)base + ((size_t)w * set.nrates + r) * set.nbuckets;
+}
+
+/* ipi kind: the gap log of party @w (the sender's sends at w == ncpus) for rate @r. */
+static struct entry_gap *gaps_of(unsigned int w, size_t r)
+{
+	char *base = (char *)hist_of(set.nparties, 0);
+
+	return (struct entry_gap *)base + ((size_t)w * set.nrates + r) * GAP_CAP;
 }
 
 static void on_signal(int sig)
@@ -389,7 +464,7 @@ static bool barrier_wait(void)
 {
 	unsigned int gen = atomic_load(&shared->barrier_gen);
 
-	if (atomic_fetch_add(&shared->barrier_count, 1) + 1 == set.ncpus) {
+	if (atomic_fetch_add(&shared->barrier_count, 1) + 1 == set.nparties) {
 		atomic_store(&shared->barrier_count, 0);
 		atomic_fetch_add(&shared->barrier_gen, 1);
 	} else {
@@ -502,8 +577,10 @@ static void pagefault_setup(struct entry_worker *w)
 	 * pages can be dropped, and keep transparent huge pages out, so that
 	 * every page costs one fault.
 	 */
+	if (madvise(p, PF_REGION_BYTES, MADV_NOHUGEPAGE) && errno != EINVAL)
+		worker_fail(w, "MADV_NOHUGEPAGE on the page-fault region: %s", strerror(errno));
+	/* EINVAL: a kernel without transparent huge pages; nothing to keep out. */
 	if (munlock(p, PF_REGION_BYTES) ||
-	    madvise(p, PF_REGION_BYTES, MADV_NOHUGEPAGE) ||
 	    madvise(p, PF_REGION_BYTES, MADV_DONTNEED))
 		worker_fail(w, "preparing the page-fault region: %s", strerror(errno));
 	w->pf_region = p;
@@ -556,6 +633,9 @@ static void run_rate(struct entry_worker *w, uint64_t rate, uint64_t cycles,
 		case KIND_PAGEFAULT:
 			w->pf_region[w->pf_next++ * w->page_size] = 1;
 			break;
+		case KIND_IPI:
+			/* Warm-up only: the measured pass spins in spin_gaps(). */
+			break;
 		}
 		t1 = ib_tsc_read_ordered();
 		entry_hist_add(h, t1 - t0);
@@ -580,6 +660,122 @@ static void run_rate(struct entry_worker *w, uint64_t rate, uint64_t cycles,
 	res->elapsed_s = (double)(t0 - start) / set.tsc_hz;
 	res->user_ns_mean = w->user_n ? (double)w->user_sum / w->user_n * 1e9 / set.tsc_hz : 0;
 	res->interrupted = interrupted;
+}
+
+/*
+ * ipi kind, measured CPUs: spin in user space on the TSC and log every
+ * step longer than GAP_MIN_TICKS (entry_stats.h says what a gap holds).
+ */
+static void spin_gaps(uint64_t cycles, struct entry_gap *log, struct entry_result *res)
+{
+	uint64_t start = ib_tsc_read_ordered(), end = start + cycles, prev = start, now;
+	uint64_t n = 0, lost = 0;
+	unsigned int iter = 0;
+	int interrupted = 0;
+
+	for (;;) {
+		now = ib_tsc_read_ordered();
+		if (now - prev > GAP_MIN_TICKS) {
+			if (n < GAP_CAP) {
+				log[n].a = prev;
+				log[n].b = now;
+				n++;
+			} else {
+				lost++;
+			}
+		}
+		prev = now;
+		if (now >= end)
+			break;
+		if (!(++iter & 4095) && atomic_load_explicit(&shared->stop, memory_order_relaxed)) {
+			interrupted = 1;
+			break;
+		}
+	}
+	res->ngaps = n;
+	res->gaps_lost = lost;
+	res->count = n;
+	res->elapsed_s = (double)(now - start) / set.tsc_hz;
+	res->interrupted = interrupted;
+}
+
+/*
+ * ipi kind, the sender: sleep to the next deadline (its vCPU halts and
+ * executes nothing), then one membarrier(GLOBAL_EXPEDITED), which IPIs
+ * every CPU running a registered process (the spinning workers) and waits
+ * until each has run the callback. Logs (TSC before, TSC after) per send.
+ */
+static void send_ipis(struct entry_worker *w, uint64_t rate, uint64_t cycles,
+		      struct entry_gap *log, struct entry_result *res)
+{
+	uint64_t start = ib_tsc_read_ordered(), end = start + cycles, n = 0, lost = 0, t0, t1;
+	uint64_t period_ns = 1000000000ULL / rate;
+	struct timespec next;
+
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	for (;;) {
+		next.tv_nsec += period_ns;
+		while (next.tv_nsec >= 1000000000L) {
+			next.tv_nsec -= 1000000000L;
+			next.tv_sec++;
+		}
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR)
+			;
+		t0 = ib_tsc_read_ordered();
+		if (t0 >= end || atomic_load_explicit(&shared->stop, memory_order_relaxed))
+			break;
+		if (syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL_EXPEDITED, 0, 0))
+			worker_fail(w, "membarrier(GLOBAL_EXPEDITED): %s", strerror(errno));
+		t1 = ib_tsc_read_ordered();
+		if (!log)
+			continue;
+		if (n < GAP_CAP) {
+			log[n].a = t0;
+			log[n].b = t1;
+			n++;
+		} else {
+			lost++;
+		}
+	}
+	if (res) {
+		res->ngaps = n;
+		res->gaps_lost = lost;
+		res->count = n;
+		res->elapsed_s = (double)(t0 - start) / set.tsc_hz;
+	}
+}
+
+static void __attribute__((noreturn)) sender_main(pid_t parent)
+{
+	struct entry_worker w = { .index = set.ncpus, .cpu = set.sender_cpu, .zero_fd = -1 };
+	uint64_t warmup = (uint64_t)(set.warmup_ns * set.tsc_hz / 1e9);
+	uint64_t measure = (uint64_t)(set.duration_ns * set.tsc_hz / 1e9);
+	cpu_set_t one;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(EXIT_RUNTIME);
+	CPU_ZERO(&one);
+	CPU_SET(w.cpu, &one);
+	if (sched_setaffinity(0, sizeof(one), &one))
+		worker_fail(&w, "cannot pin the sender to the CPU: %s", strerror(errno));
+	if (mlockall(MCL_CURRENT | MCL_FUTURE))
+		worker_fail(&w, "mlockall: %s", strerror(errno));
+	if (!barrier_wait())
+		_exit(atomic_load(&shared->abort) ? EXIT_RUNTIME : EXIT_OK);
+	for (size_t r = 0; r < set.nrates; r++) {
+		struct entry_result *res = result_of(set.ncpus, r);
+
+		if (!barrier_wait())
+			break;
+		if (warmup)
+			send_ipis(&w, set.rates[r], warmup, NULL, NULL);
+		if (!barrier_wait())
+			break;
+		send_ipis(&w, set.rates[r], measure, gaps_of(set.ncpus, r), res);
+		res->done = 1;
+	}
+	_exit(atomic_load(&shared->abort) ? EXIT_RUNTIME : EXIT_OK);
 }
 
 static void __attribute__((noreturn)) worker_main(unsigned int index, pid_t parent)
@@ -613,6 +809,10 @@ static void __attribute__((noreturn)) worker_main(unsigned int index, pid_t pare
 		inkernel_setup(&w);
 	else if (set.kind == KIND_PAGEFAULT)
 		pagefault_setup(&w);
+	else if (set.kind == KIND_IPI &&
+		 syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED, 0, 0))
+		worker_fail(&w, "membarrier(REGISTER_GLOBAL_EXPEDITED): %s (the ipi kind needs "
+			    "CONFIG_MEMBARRIER)", strerror(errno));
 
 	if (!barrier_wait())
 		_exit(atomic_load(&shared->abort) ? EXIT_RUNTIME : EXIT_OK);
@@ -625,7 +825,10 @@ static void __attribute__((noreturn)) worker_main(unsigned int index, pid_t pare
 			run_rate(&w, set.rates[r], warmup, NULL);
 		if (!barrier_wait())
 			break;
-		run_rate(&w, set.rates[r], measure, res);
+		if (set.kind == KIND_IPI)
+			spin_gaps(measure, gaps_of(index, r), res);
+		else
+			run_rate(&w, set.rates[r], measure, res);
 		memcpy(hist_of(index, r), w.hist.buckets, set.nbuckets * sizeof(uint64_t));
 		res->done = 1;
 		if (res->interrupted)
@@ -636,24 +839,27 @@ static void __attribute__((noreturn)) worker_main(unsigned int index, pid_t pare
 
 static int run_workers(void)
 {
-	pid_t pids[IB_MAX_CPUS];
+	pid_t pids[IB_MAX_CPUS + 1];
 	pid_t self = getpid();
 	int failed = 0;
 
 	fflush(NULL);
-	for (unsigned int i = 0; i < set.ncpus; i++) {
+	for (unsigned int i = 0; i < set.nparties; i++) {
 		pids[i] = fork();
 		if (pids[i] < 0) {
 			fprintf(stderr, TOOL ": fork: %s\n", strerror(errno));
 			atomic_store(&shared->abort, 1);
-			set.ncpus = i;
+			set.nparties = i;
 			failed = 1;
 			break;
 		}
-		if (!pids[i])
+		if (!pids[i]) {
+			if (i == set.ncpus)
+				sender_main(self);
 			worker_main(i, self);
+		}
 	}
-	for (unsigned int i = 0; i < set.ncpus; i++) {
+	for (unsigned int i = 0; i < set.nparties; i++) {
 		int status;
 
 		while (waitpid(pids[i], &status, 0) < 0)
@@ -662,7 +868,7 @@ static int run_workers(void)
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != EXIT_OK) {
 			if (WIFSIGNALED(status))
 				fprintf(stderr, TOOL ": worker on cpu %d killed by signal %d\n",
-					set.cpus[i], WTERMSIG(status));
+					i == set.ncpus ? set.sender_cpu : set.cpus[i], WTERMSIG(status));
 			atomic_store(&shared->abort, 1);
 			failed = 1;
 		}
@@ -729,16 +935,52 @@ static struct json_object *result_json(unsigned int w, size_t r, struct json_obj
 	json_object_object_add(o, "overflow", json_object_new_int64(res->overflow));
 	json_object_object_add(o, "histogram", hist);
 
+	if (set.icount) {
+		uint64_t mode_n, mode = entry_hist_mode(&h, &mode_n);
+
+		/* One tick is one instruction: these are exact counts. */
+		json_object_object_add(o, "instructions_median", json_object_new_int64(
+			entry_hist_exact_percentile(&h, 50)));
+		json_object_object_add(o, "instructions_mode", json_object_new_int64(mode));
+		json_object_object_add(o, "mode_share", ib_json_double(
+			h.count ? (double)mode_n / h.count : 0));
+	}
+	if (set.kind == KIND_IPI) {
+		const struct entry_result *snd = result_of(set.ncpus, r);
+		uint64_t med = entry_hist_exact_percentile(&h, 50);
+
+		json_object_object_add(o, "ipis_sent", json_object_new_int64(snd->ngaps));
+		json_object_object_add(o, "gaps_logged", json_object_new_int64(res->ngaps));
+		json_object_object_add(o, "gaps_lost", json_object_new_int64(res->gaps_lost));
+		json_object_object_add(o, "control_count", json_object_new_int64(res->control_count));
+		json_object_object_add(o, "control_median_cycles",
+				       json_object_new_int64(res->control_median));
+		json_object_object_add(o, "instructions_per_ipi",
+				       h.count && res->control_count && med >= res->control_median ?
+				       json_object_new_int64(med - res->control_median) : NULL);
+		if (res->gaps_lost || snd->gaps_lost)
+			warn(warnings, "cpu %d: %" PRIu64 " gaps and %" PRIu64 " sends not logged "
+			     "(more than %lu); shorten --duration", set.cpus[w], res->gaps_lost,
+			     snd->gaps_lost, GAP_CAP);
+	}
+
 	rate_name(rate, name, sizeof(name));
 	if (res->interrupted)
 		warn(warnings, "cpu %d rate %s: interrupted after %.3f s", set.cpus[w], name,
 		     res->elapsed_s);
-	if (rate && achieved < RATE_TRUST_RATIO * rate)
+	if (rate && achieved < RATE_TRUST_RATIO * rate && set.kind != KIND_IPI)
 		warn(warnings, "cpu %d rate %s: achieved only %.1f entries/s (%.0f%% of the target)",
 		     set.cpus[w], name, achieved, 100.0 * achieved / rate);
-	if (!res->count)
+	if (!res->count && set.kind == KIND_IPI && res->control_count)
+		/* Structural, not a failure: the vCPU that runs just before this
+		 * one in QEMU's round robin is the sender, whose code is in every
+		 * gap that holds an IPI. build_json() warns when no CPU has any. */
+		;
+	else if (!res->count)
 		warn(warnings, "cpu %d rate %s: no entries", set.cpus[w], name);
-	else if (entry_hist_rank_in_overflow(&h, 99))
+	/* In icount mode the tail holds other vCPUs' turns (one shared clock):
+	 * a p99 beyond the histogram says nothing about the entries. */
+	else if (!set.icount && entry_hist_rank_in_overflow(&h, 99))
 		warn(warnings, "cpu %d rate %s: p99 beyond the histogram (%" PRIu64 " cycles); "
 		     "raise --bucket-width or --buckets", set.cpus[w], name, h.width * h.nbuckets);
 
@@ -752,6 +994,72 @@ static struct json_object *result_json(unsigned int w, size_t r, struct json_obj
 		       res->max, median * ns, res->overflow, res->user_ns_mean);
 	}
 	return o;
+}
+
+/*
+ * ipi kind: split each receiver's gaps into IPI and control samples and put
+ * the IPI ones where the other kinds keep their entry times, so that the
+ * JSON and its readers stay the same.
+ */
+static int split_ipi_gaps(void)
+{
+	const struct entry_gap *gaps[IB_MAX_CPUS];
+	size_t ngaps[IB_MAX_CPUS];
+
+	for (size_t r = 0; r < set.nrates; r++) {
+		const struct entry_result *snd = result_of(set.ncpus, r);
+
+		for (unsigned int w = 0; w < set.ncpus; w++) {
+			gaps[w] = gaps_of(w, r);
+			ngaps[w] = result_of(w, r)->done ? result_of(w, r)->ngaps : 0;
+		}
+		for (unsigned int w = 0; w < set.ncpus; w++) {
+			struct entry_result *res = result_of(w, r);
+			struct entry_hist ipi, control;
+
+			if (!res->done)
+				continue;
+			if (entry_hist_init(&ipi, set.bucket_width, set.nbuckets) ||
+			    entry_hist_init(&control, set.bucket_width, set.nbuckets))
+				return -1;
+			entry_ipi_split(gaps, ngaps, set.ncpus, w, gaps_of(set.ncpus, r),
+					snd->done ? snd->ngaps : 0, &ipi, &control);
+			memcpy(hist_of(w, r), ipi.buckets, set.nbuckets * sizeof(uint64_t));
+			res->count = ipi.count;
+			res->min = ipi.count ? ipi.min : 0;
+			res->max = ipi.max;
+			res->sum = ipi.sum;
+			res->overflow = ipi.overflow;
+			res->user_ns_mean = 0;
+			res->control_count = control.count;
+			res->control_median = entry_hist_exact_percentile(&control, 50);
+			entry_hist_free(&ipi);
+			entry_hist_free(&control);
+		}
+	}
+	return 0;
+}
+
+/* ipi kind: the raw material of split_ipi_gaps(), for tests and second looks. */
+static int write_gap_log(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -1;
+	fprintf(f, "rate,cpu,role,a,b\n");
+	for (size_t r = 0; r < set.nrates; r++) {
+		for (unsigned int w = 0; w <= set.ncpus; w++) {
+			const struct entry_result *res = result_of(w, r);
+			const struct entry_gap *g = gaps_of(w, r);
+
+			for (uint64_t i = 0; res->done && i < res->ngaps; i++)
+				fprintf(f, "%" PRIu64 ",%d,%s,%" PRIu64 ",%" PRIu64 "\n", set.rates[r],
+					w == set.ncpus ? set.sender_cpu : set.cpus[w],
+					w == set.ncpus ? "send" : "gap", g[i].a, g[i].b);
+		}
+	}
+	return fclose(f);
 }
 
 static struct json_object *build_json(struct json_object *warnings, bool tsc_converged)
@@ -768,6 +1076,16 @@ static struct json_object *build_json(struct json_object *warnings, bool tsc_con
 			if (result_of(w, r)->done)
 				json_object_array_add(results, result_json(w, r, warnings));
 	}
+	for (size_t r = 0; r < set.nrates && set.kind == KIND_IPI; r++) {
+		uint64_t n = 0;
+		char name[32];
+
+		for (unsigned int w = 0; w < set.ncpus; w++)
+			n += result_of(w, r)->done ? result_of(w, r)->count : 0;
+		if (result_of(0, r)->done && !n)
+			warn(warnings, "rate %s: no IPI could be attributed on any CPU",
+			     rate_name(set.rates[r], name, sizeof(name)));
+	}
 	for (size_t r = 0; r < set.nrates; r++) {
 		char name[32];
 
@@ -779,6 +1097,14 @@ static struct json_object *build_json(struct json_object *warnings, bool tsc_con
 	json_object_object_add(root, "schema", json_object_new_int(1));
 	json_object_object_add(root, "kind", json_object_new_string(kinds[set.kind].name));
 	json_object_object_add(root, "tsc_hz", json_object_new_int64(llround(set.tsc_hz)));
+	/* icount: QEMU's -icount shift=0 runs the guest clock at 2^0 ns per
+	 * instruction and the TSC at one tick per ns. */
+	json_object_object_add(root, "guest_clock", json_object_new_string(
+		set.icount ? "icount" : "host"));
+	if (set.icount)
+		json_object_object_add(root, "instructions_per_tick", json_object_new_int(1));
+	if (set.kind == KIND_IPI)
+		json_object_object_add(root, "sender_cpu", json_object_new_int(set.sender_cpu));
 	json_object_object_add(root, "cpus", cpus);
 	json_object_object_add(root, "duration_per_rate_s",
 			       ib_json_double(set.duration_ns / 1e9));
@@ -802,7 +1128,8 @@ int main(int argc, char **argv)
 	ib_cpuset_for_each(cpu, &set.cpuset)
 		set.cpus[set.ncpus++] = cpu;
 
-	hist_bytes = (size_t)set.ncpus * set.nrates * set.nbuckets * sizeof(uint64_t);
+	set.nparties = set.ncpus + (set.kind == KIND_IPI);
+	hist_bytes = (size_t)set.nparties * set.nrates * set.nbuckets * sizeof(uint64_t);
 	if (hist_bytes > HIST_MEM_MAX)
 		usage_error("%u CPUs x %zu rates x %" PRIu64 " buckets need %zu MiB of histograms "
 			    "(at most %llu MiB); lower --buckets", set.ncpus, set.nrates,
@@ -823,8 +1150,10 @@ int main(int argc, char **argv)
 		}
 	}
 
-	shared_size = sizeof(*shared) + set.ncpus * set.nrates * sizeof(struct entry_result) +
+	shared_size = sizeof(*shared) + set.nparties * set.nrates * sizeof(struct entry_result) +
 		      hist_bytes;
+	if (set.kind == KIND_IPI)
+		shared_size += (size_t)set.nparties * set.nrates * GAP_CAP * sizeof(struct entry_gap);
 	shared = mmap(NULL, shared_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
 		      -1, 0);
 	if (shared == MAP_FAILED) {
@@ -846,6 +1175,12 @@ int main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 
+	if (set.gap_log && write_gap_log(set.gap_log))
+		fprintf(stderr, TOOL ": writing %s: %s\n", set.gap_log, strerror(errno));
+	if (set.kind == KIND_IPI && split_ipi_gaps()) {
+		fprintf(stderr, TOOL ": out of memory while splitting the gaps\n");
+		return EXIT_RUNTIME;
+	}
 	warnings = json_object_new_array();
 	root = build_json(warnings, cal == 0);
 	if (json_object_array_length(warnings))

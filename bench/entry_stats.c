@@ -85,6 +85,114 @@ uint64_t entry_hist_percentile(const struct entry_hist *h, double p)
 	return h->max;
 }
 
+uint64_t entry_hist_exact_percentile(const struct entry_hist *h, double p)
+{
+	uint64_t rank, seen = 0;
+
+	if (!h->count)
+		return 0;
+	rank = nearest_rank(h->count, p);
+	for (uint64_t j = 0; j < h->nbuckets; j++) {
+		seen += h->buckets[j];
+		if (seen >= rank) {
+			uint64_t edge = j * h->width;
+
+			return edge < h->min ? h->min : edge;
+		}
+	}
+	return h->max;
+}
+
+uint64_t entry_hist_mode(const struct entry_hist *h, uint64_t *count)
+{
+	uint64_t best = 0, n = 0;
+
+	for (uint64_t j = 0; j < h->nbuckets; j++) {
+		if (h->buckets[j] > n) {
+			n = h->buckets[j];
+			best = j;
+		}
+	}
+	if (count)
+		*count = n;
+	return n ? best * h->width : 0;
+}
+
+/* The gap of @g[0..n) that holds time @t strictly inside, or NULL. */
+static const struct entry_gap *gap_holding(const struct entry_gap *g, size_t n, uint64_t t)
+{
+	size_t lo = 0, hi = n;
+
+	/* The last gap with a < t. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (g[mid].a < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo || g[lo - 1].b <= t)
+		return NULL;
+	return &g[lo - 1];
+}
+
+/* The last send with a < @t, or -1. */
+static long send_before(const struct entry_gap *s, size_t n, uint64_t t)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s[mid].a < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (long)lo - 1;
+}
+
+void entry_ipi_split(const struct entry_gap *const *gaps, const size_t *ngaps, unsigned int ncpus,
+		     unsigned int r, const struct entry_gap *sends, size_t nsends,
+		     struct entry_hist *ipi, struct entry_hist *control)
+{
+	long matched = -1;
+
+	for (size_t i = 0; i < ngaps[r]; i++) {
+		const struct entry_gap *g = &gaps[r][i];
+		uint64_t m = 0;
+		long k;
+
+		/* m: the latest read before b of a CPU that was not running at b. */
+		for (unsigned int w = 0; w < ncpus; w++) {
+			const struct entry_gap *o;
+
+			if (w == r)
+				continue;
+			o = gap_holding(gaps[w], ngaps[w], g->b);
+			if (o && o->a > m)
+				m = o->a;
+		}
+		if (!m || m < g->a)
+			continue;
+		k = send_before(sends, nsends, g->b);
+		if (k >= 0 && g->b < sends[k].b) {
+			/* Inside a send: the first such gap took the IPI. Sender code
+			 * between m and b (m before the send began) spoils it. */
+			if (k != matched) {
+				matched = k;
+				if (m > sends[k].a)
+					entry_hist_add(ipi, g->b - m);
+			}
+			continue;
+		}
+		if (k >= 0 && sends[k].b > m)
+			continue;
+		entry_hist_add(control, g->b - m);
+	}
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;

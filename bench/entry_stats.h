@@ -97,6 +97,66 @@ int entry_hist_rank_in_overflow(const struct entry_hist *h, double p);
  */
 uint64_t percentile_of_samples(uint64_t *v, size_t n, double p);
 
+/**
+ * entry_hist_exact_percentile() - the p-th percentile as a bucket's lower edge.
+ * @h: the histogram
+ * @p: percentile, 0 < p <= 100
+ *
+ * Nearest rank, like entry_hist_percentile(), but the value is the lower
+ * edge j * width of the bucket holding the rank: with a width of 1 (icount
+ * mode, where one TSC tick is one guest instruction) that is the exact
+ * sample value. Overflowing ranks give max.
+ *
+ * Return: the percentile in cycles, 0 when the histogram is empty.
+ */
+uint64_t entry_hist_exact_percentile(const struct entry_hist *h, double p);
+
+/**
+ * entry_hist_mode() - the most frequent bucket.
+ * @h:     the histogram
+ * @count: its number of samples (may be NULL)
+ *
+ * Return: the lower edge of the fullest bucket (the smallest one on a tie),
+ * 0 when the histogram is empty.
+ */
+uint64_t entry_hist_mode(const struct entry_hist *h, uint64_t *count);
+
+/*
+ * The ipi kind (icount mode only). Every measured CPU spins in user space
+ * reading the TSC and logs each gap: the last read before it (a) and the
+ * first read after it (b). Single-threaded TCG runs one vCPU at a time and
+ * icount makes the TSC one clock for all of them, advanced by every
+ * instruction any vCPU executes; so a gap holds other vCPUs' turns plus
+ * whatever this vCPU did in the kernel. An IPI is taken when the receiver's
+ * turn starts, so the receiver's own share of the gap is b minus the last
+ * read (m) of the vCPU that ran just before it. The sender logs each send
+ * as (a = TSC before the membarrier() call, b = TSC after it returned).
+ */
+struct entry_gap {
+	uint64_t a;
+	uint64_t b;
+};
+
+/**
+ * entry_ipi_split() - the receiver's own part of each gap, IPI or not.
+ * @gaps:    per measured CPU, its gaps in time order
+ * @ngaps:   per measured CPU, how many
+ * @ncpus:   measured CPUs
+ * @r:       the receiver (index into @gaps)
+ * @sends:   the sender's sends in time order
+ * @nsends:  how many
+ * @ipi:     gets b - m of each gap that took an IPI (the first gap of @r
+ *           ending inside a send), when no sender code ran between m and b
+ * @control: gets b - m of each gap that no send overlaps
+ *
+ * A gap whose m cannot be found (no other CPU was inside a gap at b) is
+ * skipped. The instructions one IPI costs the receiver are then the median
+ * of @ipi minus the median of @control (the spin loop's own share).
+ */
+void entry_ipi_split(const struct entry_gap *const *gaps, const size_t *ngaps, unsigned int ncpus,
+		     unsigned int r, const struct entry_gap *sends, size_t nsends,
+		     struct entry_hist *ipi, struct entry_hist *control);
+
 /* At most this many rates per sweep. */
 #define ENTRY_MAX_RATES 64
 /* Largest target rate, entries per second and CPU. */

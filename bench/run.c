@@ -720,7 +720,7 @@ static struct task *add_measurement(void)
 
 		/* Under perf, perf's own thread waits on housekeeping; the entry
 		 * workers pin themselves to the isolated CPUs either way. */
-		if (perf)
+		if (perf || j->icount)
 			ib_cpuset_for_each(cpu, &j->housekeeping)
 				ib_cpuset_set(&all, cpu);
 		t = add_task("entry", ROLE_MEASURE, &all);
@@ -734,7 +734,29 @@ static struct task *add_measurement(void)
 			for (int i = 0; i < n; i++)
 				arg(t, "%s", pv[i]);
 		}
-		arg(t, "isolbench-entry"); arg(t, "-c"); arg(t, "%s", iso);
+		arg(t, "isolbench-entry");
+		if (j->icount) {
+			/* Counted instructions: the housekeeping vCPUs are the control
+			 * (the series changes nothing there), measured in the same boot.
+			 * The ipi kind measures every vCPU but the sender's. */
+			bool ipi = !strcmp(j->entry_kind, "ipi");
+			int sender = ib_cpuset_next(&j->housekeeping, 0);
+			struct ib_cpuset m;
+			char mcpus[64];
+
+			ib_cpuset_zero(&m);
+			ib_cpuset_for_each(cpu, &all)
+				if (!ipi || cpu != sender)
+					ib_cpuset_set(&m, cpu);
+			if (ipi) {
+				arg(t, "--sender-cpu"); arg(t, "%s", hk0);
+				arg(t, "--gap-log"); arg(t, "%s", path_in("ipi-gaps.csv"));
+			}
+			ib_cpuset_format(&m, mcpus, sizeof(mcpus));
+			arg(t, "--icount"); arg(t, "-c"); arg(t, "%s", mcpus);
+		} else {
+			arg(t, "-c"); arg(t, "%s", iso);
+		}
 		arg(t, "-r"); arg(t, "%s", j->entry_rates);
 		arg(t, "-k"); arg(t, "%s", j->entry_kind);
 		arg(t, "-D"); arg(t, "%g", j->duration_s / (j->entry_nrates ? j->entry_nrates : 1));

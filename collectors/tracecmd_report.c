@@ -178,7 +178,8 @@ int ib_tcr_parse_line(const char *line, struct ib_tcr_event *ev)
 	/* [flags] timestamp: */
 	p = strchr(bracket, ']') + 1;
 	for (;;) {
-		while (*p == ' ' || *p == '\t')
+		/* Every blank, '\r' and '\n' too: a token must start past them. */
+		while (isspace((unsigned char)*p))
 			p++;
 		tok = p;
 		while (*p && !isspace((unsigned char)*p))

@@ -12,6 +12,7 @@
  * filled in, and the run matrix (kernel x case x repetition), each run with
  * the job spec its guest will read.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <json-c/json.h>
@@ -25,8 +26,10 @@
 #include <unistd.h>
 
 #include "cpulist.h"
+#include "jsonout.h"
 #include "parse.h"
 #include "yaml2json.h"
+#include "../report/report.h"
 
 #define EXIT_BAD_CONFIG 2
 
@@ -35,8 +38,12 @@ static const char *const noise_kinds[] = { "hackbench", "hackbench-lowmem", "kbu
 static const char *const provoker_kinds[] = { "tracepoint", "kprobe", "bpf", "munmap", NULL };
 /* ipi-stacks: the ipi collector, also recording the sender's kernel stack of every IPI. */
 static const char *const collector_kinds[] = { "irqstat", "ipi", "ipi-stacks", "trace-cmd", NULL };
-static const char *const entry_kinds[] = { "getpid", "inkernel", "pagefault", NULL };
-static const char *const accels[] = { "auto", "kvm", "tcg", NULL };
+/* ipi: what one call-function IPI costs (icount mode only: guest.accel icount or when_tcg). */
+static const char *const entry_kinds[] = { "getpid", "inkernel", "pagefault", "ipi", NULL };
+/* icount: single-threaded TCG whose guest clock is the instruction counter (one ns per instruction). */
+static const char *const accels[] = { "auto", "kvm", "tcg", "icount", NULL };
+/* A case's mode when the host runs its guests under TCG (guest.accel auto or tcg). */
+static const char *const when_tcg_modes[] = { "tcg", "icount", NULL };
 static const char *const tcg_threads[] = { "multi", "single", NULL };
 
 struct ctx {
@@ -120,6 +127,35 @@ static const char *get_string(struct ctx *c, struct json_object *o, const char *
 		return def;
 	}
 	return json_object_get_string(v);
+}
+
+/*
+ * The one definition of a name (campaign, kernel, case): it becomes part of
+ * folder names, libvirt domain names, run ids and command lines, so it is a
+ * plain word: a letter or digit first, then letters, digits, '.', '_', '-',
+ * at most IB_NAME_MAX bytes. Nothing in it means anything to a shell, to XML
+ * or to a path ('..' cannot start one).
+ */
+#define IB_NAME_MAX 64
+#define IB_NAME_RULE "1..64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+
+static bool name_valid(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n < 1 || n > IB_NAME_MAX || !isalnum((unsigned char)s[0]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("._-", s[i]))
+			return false;
+	return true;
+}
+
+static void check_name(struct ctx *c, const char *field, const char *name, const char *example)
+{
+	if (!name_valid(name))
+		field_error(c, field, "'%s' is not a name: use %s (e.g. %s)", name ? name : "",
+			    IB_NAME_RULE, example);
 }
 
 static long get_int(struct ctx *c, struct json_object *o, const char *key, const char *field,
@@ -309,8 +345,7 @@ static struct json_object *check_kernels(struct ctx *c, struct json_object *root
 		r = json_object_new_object();
 		snprintf(f, sizeof(f), "%s.name", w);
 		name = get_string(c, k, "name", f, NULL);
-		if (!name || !*name || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != strlen(name))
-			field_error(c, f, "is required: letters, digits, '.', '_' or '-' (e.g. baseline)");
+		check_name(c, f, name, "baseline");
 		for (size_t j = 0; name && j < i; j++) {
 			const char *other = get_string(c, json_object_array_get_idx(v, j), "name", f, "");
 
@@ -354,9 +389,17 @@ static struct json_object *check_kernels(struct ctx *c, struct json_object *root
 					    "guest-kernel/fragments/ (e.g. [base, isolation, tracing, 9p]) or paths");
 			for (size_t j = 0; frags && json_object_is_type(frags, json_type_array) &&
 			     j < json_object_array_length(frags); j++) {
-				const char *fr = json_object_get_string(json_object_array_get_idx(frags, j));
+				struct json_object *fo = json_object_array_get_idx(frags, j);
+				const char *fr = json_object_get_string(fo);
 				char rel[PATH_MAX];
 
+				if (!fo || !json_object_is_type(fo, json_type_string) || !*fr) {
+					char ff[160];
+
+					snprintf(ff, sizeof(ff), "%s[%zu]", f, j);
+					field_error(c, ff, "must be a fragment name or path (a string)");
+					continue;
+				}
 				if (!strchr(fr, '/'))
 					snprintf(rel, sizeof(rel), "guest-kernel/fragments/%s.config", fr);
 				else
@@ -376,6 +419,26 @@ static struct json_object *check_kernels(struct ctx *c, struct json_object *root
 	return out;
 }
 
+/*
+ * Kernel parameters are printable text on one line (the XML escapes the
+ * rest; a newline or control character is never meant).
+ */
+static const char *check_cmdline(struct ctx *c, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > 1024)
+		field_error(c, "guest.extra_cmdline", "is %zu bytes; at most 1024", n);
+	for (size_t i = 0; i < n; i++) {
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
+			field_error(c, "guest.extra_cmdline", "holds a control character (byte %zu); "
+				    "write kernel parameters on one line, separated by spaces", i);
+			break;
+		}
+	}
+	return s;
+}
+
 static struct json_object *check_guest(struct ctx *c, struct json_object *root,
 				       struct ib_cpuset *iso, struct ib_cpuset *hk)
 {
@@ -383,7 +446,7 @@ static struct json_object *check_guest(struct ctx *c, struct json_object *root,
 					    "accel", "tcg_threads", "host_cpus", "emulator_cpus",
 					    "extra_cmdline", NULL };
 	struct json_object *g = get(root, "guest"), *r = json_object_new_object();
-	char buf[256];
+	char buf[IB_CPULIST_MAX];
 	long vcpus;
 	const char *accel, *threads;
 	int ok = 1;
@@ -419,7 +482,8 @@ static struct json_object *check_guest(struct ctx *c, struct json_object *root,
 		get_int(c, g, "memory_mib", "guest.memory_mib", 2048, 512, 1024 * 1024)));
 	accel = get_string(c, g, "accel", "guest.accel", "auto");
 	if (!in_list(accel, accels))
-		field_error(c, "guest.accel", "unknown value '%s' (use auto, kvm or tcg)", accel);
+		field_error(c, "guest.accel", "unknown value '%s' (use auto, kvm, tcg or icount: "
+			    "TCG with the instruction counter as the guest clock)", accel);
 	json_object_object_add(r, "accel", json_object_new_string(accel));
 	threads = get_string(c, g, "tcg_threads", "guest.tcg_threads", "multi");
 	if (!in_list(threads, tcg_threads))
@@ -443,14 +507,14 @@ static struct json_object *check_guest(struct ctx *c, struct json_object *root,
 		json_object_object_add(r, "emulator_cpus", json_object_new_string(ec));
 	}
 	json_object_object_add(r, "extra_cmdline", json_object_new_string(
-		get_string(c, g, "extra_cmdline", "guest.extra_cmdline", "")));
+		check_cmdline(c, get_string(c, g, "extra_cmdline", "guest.extra_cmdline", ""))));
 	return r;
 }
 
 static struct json_object *check_cases(struct ctx *c, struct json_object *root)
 {
 	static const char *const keys[] = { "name", "kind", "noise", "provokers", "collectors",
-					    "entry", "oslat", "cyclictest", NULL };
+					    "entry", "oslat", "cyclictest", "when_tcg", NULL };
 	struct json_object *v = get(root, "cases"), *out = json_object_new_array();
 	char kinds[128];
 
@@ -477,8 +541,7 @@ static struct json_object *check_cases(struct ctx *c, struct json_object *root)
 			field_error(c, f, "unknown case '%s' (use one of: %s)", kind ? kind : "", kinds);
 		snprintf(f, sizeof(f), "%s.name", w);
 		name = get_string(c, k, "name", f, kind);
-		if (!name || !*name || strchr(name, '/') || strchr(name, ' '))
-			field_error(c, f, "must be a word without '/' or spaces");
+		check_name(c, f, name, "oslat-hackbench");
 		json_object_object_add(r, "name", json_object_new_string(name ? name : "?"));
 		json_object_object_add(r, "kind", json_object_new_string(kind ? kind : "?"));
 		snprintf(f, sizeof(f), "%s.noise", w);
@@ -539,17 +602,17 @@ static struct json_object *check_cases(struct ctx *c, struct json_object *root)
 			{
 				char *dup = strdup(rates), *save = NULL;
 
+				if (!dup) {
+					fprintf(stderr, "out of memory\n");
+					exit(1);
+				}
 				for (char *t = strtok_r(dup, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-					char *end;
-					long n = strtol(t, &end, 10);
+					uint64_t n;
 
 					if (!strcmp(t, "max"))
 						continue;
-					if (*end == 'k') {
-						n *= 1000;
-						end++;
-					}
-					if (*end || n < 1 || n > 10000000)
+					/* The guest's parser: a k suffix cannot overflow into range. */
+					if (ib_parse_u64(t, 1, 10000000, &n, NULL, 0) < 0)
 						field_error(c, f, "'%s' is not a rate; write entries per second "
 							    "1..10000000 or max, comma-separated (e.g. 1000,10k,max)", t);
 				}
@@ -563,6 +626,15 @@ static struct json_object *check_cases(struct ctx *c, struct json_object *root)
 			json_object_object_add(e, "rates", json_object_new_string(rates));
 			json_object_object_add(e, "kind", json_object_new_string(ek));
 			json_object_object_add(r, "entry", e);
+		}
+		snprintf(f, sizeof(f), "%s.when_tcg", w);
+		{
+			const char *wt = get_string(c, k, "when_tcg", f, "tcg");
+
+			if (!in_list(wt, when_tcg_modes))
+				field_error(c, f, "unknown value '%s' (use tcg, or icount: under TCG this "
+					    "case's guests count instructions; KVM is not affected)", wt);
+			json_object_object_add(r, "when_tcg", json_object_new_string(wt));
 		}
 		sub = get(k, "oslat");
 		{
@@ -597,11 +669,15 @@ static struct json_object *check_cases(struct ctx *c, struct json_object *root)
 				get_int(c, sub, "priority", f, 95, 1, 99)));
 			json_object_object_add(r, "cyclictest", o);
 		}
-		for (size_t j = 0; j < i; j++) {
-			const char *other = get_string(c, json_object_array_get_idx(v, j), "name", f, "");
+		/* Compare resolved names: an unnamed case is named after its kind. */
+		for (size_t j = 0; j < json_object_array_length(out); j++) {
+			const char *other = json_object_get_string(
+				get(json_object_array_get_idx(out, j), "name"));
 
 			if (name && !strcmp(other, name))
-				field_error(c, w, "case name '%s' is used by cases[%zu] too", name, j);
+				field_error(c, w, "case name '%s' is used by an earlier case too (a case "
+					    "without a name is named after its kind); give each case its own "
+					    "name", name);
 		}
 		json_object_array_add(out, r);
 	}
@@ -638,6 +714,17 @@ static void check_report_options(struct ctx *c, struct json_object *root)
 	}
 }
 
+/* The report's gate table decides which gates and limits exist. */
+static void check_gates(struct ctx *c, struct json_object *gates)
+{
+	struct rp_verdict v;
+
+	rp_gates_check(gates, &v);
+	for (size_t i = 0; i < v.nerrors; i++)
+		field_error(c, "gates", "%s", v.errors[i]);
+	rp_verdict_free(&v);
+}
+
 static struct json_object *resolve(struct ctx *c, struct json_object *root)
 {
 	static const char *const keys[] = { "name", "description", "kernels", "guest", "cases",
@@ -648,7 +735,7 @@ static struct json_object *resolve(struct ctx *c, struct json_object *root)
 	const char *name;
 	double duration, warmup, timeout;
 	long reps;
-	char buf[128];
+	char buf[2 * IB_NAME_MAX + 16];
 
 	if (!json_object_is_type(root, json_type_object)) {
 		field_error(c, "(top level)", "must be a mapping of name, kernels, guest, cases, ...");
@@ -656,8 +743,7 @@ static struct json_object *resolve(struct ctx *c, struct json_object *root)
 	}
 	check_keys(c, root, "", keys);
 	name = get_string(c, root, "name", "name", "campaign");
-	if (strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != strlen(name))
-		field_error(c, "name", "may only hold letters, digits, '.', '_' and '-'");
+	check_name(c, "name", name, "nightly");
 	json_object_object_add(out, "name", json_object_new_string(name));
 	json_object_object_add(out, "description", json_object_new_string(
 		get_string(c, root, "description", "description", "")));
@@ -673,6 +759,19 @@ static struct json_object *resolve(struct ctx *c, struct json_object *root)
 	if (timeout < duration + warmup)
 		field_error(c, "timeout", "is %g s, shorter than warmup + duration (%g s); "
 			    "leave it out or make it longer", timeout, duration + warmup);
+	/* The ipi entry kind splits gaps by the one clock of icount mode. */
+	for (size_t i = 0; i < json_object_array_length(cases); i++) {
+		struct json_object *cs = json_object_array_get_idx(cases, i);
+
+		if (!strcmp(json_object_get_string(get(cs, "kind")), "entry") &&
+		    !strcmp(json_object_get_string(get(get(cs, "entry"), "kind")), "ipi") &&
+		    strcmp(json_object_get_string(get(guest, "accel")), "icount") &&
+		    strcmp(json_object_get_string(get(cs, "when_tcg")), "icount")) {
+			snprintf(buf, sizeof(buf), "cases[%zu].entry.kind", i);
+			field_error(c, buf, "ipi needs the deterministic mode: set guest.accel: icount "
+				    "(or when_tcg: icount in this case, and no usable KVM)");
+		}
+	}
 	json_object_object_add(out, "kernels", kernels);
 	check_baseline(c, root, kernels, out);
 	json_object_object_add(out, "guest", guest);
@@ -686,6 +785,7 @@ static struct json_object *resolve(struct ctx *c, struct json_object *root)
 	check_report_options(c, root);
 	if (get(root, "report"))
 		json_object_object_add(out, "report", json_object_get(get(root, "report")));
+	check_gates(c, get(root, "gates"));
 
 	/* The run matrix: repetitions outermost, so an interrupted campaign
 	 * still has every kernel and case at least once. */
@@ -699,6 +799,7 @@ static struct json_object *resolve(struct ctx *c, struct json_object *root)
 				const char *kn = json_object_get_string(get(k, "name"));
 				const char *cn = json_object_get_string(get(cs, "name"));
 
+				/* Names are at most IB_NAME_MAX bytes: ids are never cut. */
 				snprintf(buf, sizeof(buf), "%s/%s/rep%ld", kn, cn, rep);
 				json_object_object_add(run, "id", json_object_new_string(buf));
 				snprintf(buf, sizeof(buf), "%s-%s-rep%ld", kn, cn, rep);
@@ -722,6 +823,7 @@ static struct json_object *resolve(struct ctx *c, struct json_object *root)
 				json_object_object_add(job, "oslat", json_object_get(get(cs, "oslat")));
 				json_object_object_add(job, "entry", json_object_get(get(cs, "entry")));
 				json_object_object_add(job, "cyclictest", json_object_get(get(cs, "cyclictest")));
+				json_object_object_add(job, "when_tcg", json_object_get(get(cs, "when_tcg")));
 				json_object_object_add(run, "job", job);
 				json_object_array_add(runs, run);
 			}
@@ -749,7 +851,7 @@ static int pin_plan(const struct ib_cpuset *host, const struct ib_cpuset *hk, in
 	int ncpu = ib_cpuset_count(host), first = ib_cpuset_next(host, 0);
 	struct json_object *o, *pins;
 	struct ib_cpuset emu, avail;
-	char buf[64];
+	char buf[IB_CPULIST_MAX];
 	int slot = 0, oversub, cpu;
 
 	if (ncpu < 1) {
@@ -807,7 +909,7 @@ static int cmd_pin(int argc, char **argv)
 	const char *host_cpus = "auto", *emulator = "auto", *hk_s = NULL, *iso_s = NULL;
 	struct ib_cpuset host, hk, host_iso;
 	struct json_object *plan;
-	char err[256], online[256];
+	char err[256], online[IB_CPULIST_MAX];
 	int vcpus = 0;
 
 	for (int i = 0; i + 1 < argc; i += 2) {
@@ -838,8 +940,11 @@ static int cmd_pin(int argc, char **argv)
 	if (!strcmp(host_cpus, "auto")) {
 		FILE *f = fopen("/sys/devices/system/cpu/online", "r");
 
-		if (!f || !fgets(online, sizeof(online), f)) {
+		/* A cut list would leave CPUs out of the plan: read it whole. */
+		if (!f || !fgets(online, sizeof(online), f) || !strchr(online, '\n')) {
 			fprintf(stderr, "pin: cannot read /sys/devices/system/cpu/online\n");
+			if (f)
+				fclose(f);
 			return 1;
 		}
 		fclose(f);
@@ -921,17 +1026,51 @@ int main(int argc, char **argv)
 	if (c.errors) {
 		fprintf(stderr, "%s: %d problem%s; nothing was started\n", c.file, c.errors,
 			c.errors == 1 ? "" : "s");
+		json_object_put(resolved);
+		json_object_put(root);
 		return EXIT_BAD_CONFIG;
 	}
 	if (!strcmp(cmd, "resolve")) {
 		const char *s = json_object_to_json_string_ext(resolved,
 			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
-		FILE *f = out ? fopen(out, "w") : stdout;
+		char *tmp = NULL;
+		FILE *f = stdout;
+		struct stat st;
+		int bad = 0;
 
-		if (!f || fprintf(f, "%s\n", s) < 0 || (out && fclose(f))) {
-			fprintf(stderr, "cannot write %s: %s\n", out ? out : "stdout", strerror(errno));
+		/* A file --out is written whole or not at all (a temporary file
+		 * renamed over it); a device or a pipe is written as it is. */
+		if (out && stat(out, &st) == 0 && !S_ISREG(st.st_mode)) {
+			if (!(f = fopen(out, "w")))
+				bad = 1;
+		} else if (out && (asprintf(&tmp, "%s.tmp.%d", out, (int)getpid()) < 0 ||
+				   !(f = fopen(tmp, "w")))) {
+			bad = 1;
+		}
+		if (bad) {
+			fprintf(stderr, "cannot write %s: %s\n", out, strerror(errno));
+			free(tmp);
+			json_object_put(resolved);
+			json_object_put(root);
 			return 1;
 		}
+		bad = fprintf(f, "%s\n", s) < 0;
+		if (tmp)
+			bad |= ib_file_commit(f, tmp, out) < 0;
+		else if (out)
+			bad |= ib_file_finish(f) < 0;
+		else
+			bad |= fflush(f) != 0 || ferror(f);
+		if (bad) {
+			fprintf(stderr, "cannot write %s: %s\n", out ? out : "stdout", strerror(errno));
+			if (tmp)
+				unlink(tmp);
+			free(tmp);
+			json_object_put(resolved);
+			json_object_put(root);
+			return 1;
+		}
+		free(tmp);
 	} else {
 		printf("%s: ok (%zu runs)\n", c.file,
 		       json_object_array_length(json_object_object_get(resolved, "runs")));

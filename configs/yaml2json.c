@@ -77,11 +77,34 @@ static int next(struct parse *p, yaml_event_t *ev)
 	return 0;
 }
 
+/*
+ * Campaign files nest four or five levels; a deeper file is refused before
+ * the recursion below can exhaust the stack (100,000 '[' crashed it).
+ */
+#define YAML_MAX_DEPTH 64
+
+static int node(struct parse *p, yaml_event_t *ev, struct json_object **out, int depth);
+
+/* As node(), and on failure no half-built tree is left behind. */
+static int node_or_free(struct parse *p, yaml_event_t *ev, struct json_object **out, int depth)
+{
+	*out = NULL;
+	if (node(p, ev, out, depth) < 0) {
+		json_object_put(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 /* Parse one node whose first event is @ev (consumed). */
-static int node(struct parse *p, yaml_event_t *ev, struct json_object **out)
+static int node(struct parse *p, yaml_event_t *ev, struct json_object **out, int depth)
 {
 	yaml_event_t e;
 
+	if (depth > YAML_MAX_DEPTH)
+		return fail(p, ev, "nested more than %d levels deep; campaign files need a few",
+			    YAML_MAX_DEPTH);
 	if (ev->type == YAML_ALIAS_EVENT)
 		return fail(p, ev, "YAML aliases are not supported in campaign files");
 	if (ev->type == YAML_SCALAR_EVENT) {
@@ -99,7 +122,7 @@ static int node(struct parse *p, yaml_event_t *ev, struct json_object **out)
 				yaml_event_delete(&e);
 				return 0;
 			}
-			if (node(p, &e, &item) < 0) {
+			if (node_or_free(p, &e, &item, depth + 1) < 0) {
 				yaml_event_delete(&e);
 				return -1;
 			}
@@ -125,6 +148,11 @@ static int node(struct parse *p, yaml_event_t *ev, struct json_object **out)
 				return -1;
 			}
 			key = strdup((const char *)e.data.scalar.value);
+			if (!key) {
+				fail(p, &e, "out of memory");
+				yaml_event_delete(&e);
+				return -1;
+			}
 			if (json_object_object_get_ex(*out, key, NULL)) {
 				fail(p, &e, "key '%s' appears twice", key);
 				free(key);
@@ -132,7 +160,11 @@ static int node(struct parse *p, yaml_event_t *ev, struct json_object **out)
 				return -1;
 			}
 			yaml_event_delete(&e);
-			if (next(p, &e) < 0 || node(p, &e, &val) < 0) {
+			if (next(p, &e) < 0) {
+				free(key);
+				return -1;
+			}
+			if (node_or_free(p, &e, &val, depth + 1) < 0) {
 				free(key);
 				yaml_event_delete(&e);
 				return -1;
@@ -175,7 +207,7 @@ struct json_object *ib_yaml_load(const char *path, char *err, size_t errlen)
 			yaml_event_delete(&ev);
 			goto out_err;
 		}
-		if (node(&p, &ev, &root) < 0) {
+		if (node_or_free(&p, &ev, &root, 0) < 0) {
 			yaml_event_delete(&ev);
 			goto out_err;
 		}

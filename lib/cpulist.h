@@ -25,7 +25,18 @@ struct ib_cpuset {
  */
 int ib_cpuset_parse(const char *s, struct ib_cpuset *set, char *err, size_t errlen);
 
-/** ib_cpuset_format() - write @set as a compact CPU list into @buf. */
+/*
+ * Room for any set's CPU list: the worst case, every other CPU of 0..1023
+ * ("0,2,4,...,1022"), is 2005 bytes with its NUL.
+ */
+#define IB_CPULIST_MAX 2048
+
+/**
+ * ib_cpuset_format() - write @set as a compact CPU list into @buf.
+ *
+ * Return: 0, or -1 with errno = ENOSPC when @len is too small (@buf then
+ * holds a cut list: never use it). IB_CPULIST_MAX bytes are always enough.
+ */
 int ib_cpuset_format(const struct ib_cpuset *set, char *buf, size_t len);
 
 void ib_cpuset_zero(struct ib_cpuset *set);

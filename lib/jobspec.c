@@ -151,6 +151,10 @@ int ib_job_load(const char *path, struct ib_job *job, char *err, size_t errlen)
 	    job->cyclictest_priority > 99)
 		return bad(err, errlen, "%s: 'cyclictest' wants buckets 1..1000000, interval_us >= 1 "
 			   "and priority 1..99", path);
+	s = get_str(root, "guest_clock", "host");
+	if (strcmp(s, "host") && strcmp(s, "icount"))
+		return bad(err, errlen, "%s: 'guest_clock' must be host or icount", path);
+	job->icount = !strcmp(s, "icount");
 	job->entry_nrates = 1;
 	for (s = job->entry_rates; *s; s++)
 		job->entry_nrates += *s == ',';

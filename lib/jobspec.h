@@ -41,6 +41,10 @@ struct ib_job {
 	int cyclictest_buckets;		/* -h: histogram buckets of 1 us */
 	int cyclictest_interval_us;	/* -i */
 	int cyclictest_priority;	/* -p: SCHED_FIFO priority of the threads */
+	/* guest_clock "icount": QEMU's instruction counter is the guest clock
+	 * (1 TSC tick = 1 guest instruction); entry then also runs on the
+	 * housekeeping CPUs and counts exactly. */
+	int icount;
 };
 
 /**

@@ -3,11 +3,14 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 void ib_errf(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -20,19 +23,56 @@ void ib_errf(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
+FILE *ib_open_result(const char *path, char *err, size_t errlen)
+{
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), saved;
+	struct stat st;
+	FILE *f;
+
+	if (fd < 0) {
+		saved = errno;
+		if (saved == ELOOP)
+			ib_errf(err, errlen, "%s: is a symbolic link; result files must be plain "
+				"files (a guest may have made it)", path);
+		else
+			ib_errf(err, errlen, "%s: cannot open: %s", path, strerror(saved));
+		errno = saved;
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		ib_errf(err, errlen, "%s: not a plain file; result files must be plain files "
+			"(a guest may have made it)", path);
+		close(fd);
+		errno = EINVAL;
+		return NULL;
+	}
+	if ((unsigned long long)st.st_size > IB_JSON_MAX_FILE) {
+		ib_errf(err, errlen, "%s: larger than %lu MiB, not a result file", path,
+			IB_JSON_MAX_FILE >> 20);
+		close(fd);
+		errno = EFBIG;
+		return NULL;
+	}
+	if (fcntl(fd, F_SETFL, 0) < 0 || !(f = fdopen(fd, "rb"))) {
+		saved = errno;
+		ib_errf(err, errlen, "%s: cannot open: %s", path, strerror(saved));
+		close(fd);
+		errno = saved;
+		return NULL;
+	}
+	return f;
+}
+
 static char *read_whole(const char *path, size_t *len, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = ib_open_result(path, err, errlen);
 	char *buf = NULL;
 	size_t cap = 0, n = 0;
 	int saved;
 
-	if (!f) {
-		saved = errno;
-		ib_errf(err, errlen, "%s: cannot open: %s", path, strerror(saved));
-		errno = saved;
+	if (!f)
 		return NULL;
-	}
 	for (;;) {
 		size_t got;
 

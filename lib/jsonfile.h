@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <json-c/json.h>
 
@@ -15,6 +16,21 @@
 
 /* Files larger than this are refused as not ours (64 MiB). */
 #define IB_JSON_MAX_FILE (64UL << 20)
+
+/**
+ * ib_open_result() - open a file of a run folder for reading.
+ * @path:   the file
+ * @err:    on failure "<path>: <what>"; may be NULL
+ * @errlen: size of @err
+ *
+ * A guest wrote part of every run folder and is not trusted: the file is
+ * opened without following a symbolic link, without waiting on a FIFO, and
+ * must be a plain file of at most IB_JSON_MAX_FILE bytes.
+ *
+ * Return: the stream, or NULL with errno = ELOOP (a link), EINVAL (not a
+ * plain file), EFBIG (too large) or the open error.
+ */
+FILE *ib_open_result(const char *path, char *err, size_t errlen);
 
 /**
  * ib_json_load_file() - read and parse a whole JSON file.

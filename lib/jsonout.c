@@ -8,6 +8,38 @@
 #include <string.h>
 #include <unistd.h>
 
+int ib_file_finish(FILE *f)
+{
+	int err = 0;
+
+	if (ferror(f))
+		err = EIO;
+	if (fflush(f) && !err)
+		err = errno;
+	if (fsync(fileno(f)) && !err && errno != EINVAL && errno != EROFS)
+		err = errno;	/* EINVAL: a pipe or /dev/null, nothing to sync */
+	if (fclose(f) && !err)
+		err = errno;
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+int ib_file_commit(FILE *f, const char *tmp, const char *path)
+{
+	int err;
+
+	if (ib_file_finish(f) || rename(tmp, path)) {
+		err = errno;
+		unlink(tmp);
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
 static int double_to_string(struct json_object *obj, struct printbuf *pb, int level, int flags)
 {
 	char buf[64];
@@ -66,10 +98,8 @@ int ib_json_write(struct json_object *obj, const char *path)
 		errno = err;
 		goto err_unlink;
 	}
-	if (fclose(f))
-		goto err_unlink;
-	if (rename(tmp, path))
-		goto err_unlink;
+	if (ib_file_commit(f, tmp, path))
+		goto err_free;
 	free(tmp);
 	return 0;
 

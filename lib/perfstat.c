@@ -165,19 +165,15 @@ struct ib_perf_stat *ib_perf_load(const char *path, char *err, size_t errlen)
 	struct ib_perf_stat *ps;
 	char *buf = NULL, msg[256];
 	size_t len = 0;
-	FILE *f = fopen(path, "re");
+	FILE *f = ib_open_result(path, err, errlen);
 	int saved;
 
-	if (!f) {
-		saved = errno;
-		ib_errf(err, errlen, "%s: %s", path, strerror(saved));
-		errno = saved;
+	if (!f)
 		return NULL;
-	}
 	{
 		FILE *mem = open_memstream(&buf, &len);
 		char chunk[4096];
-		size_t got;
+		size_t got, total = 0;
 
 		if (!mem) {
 			fclose(f);
@@ -185,9 +181,19 @@ struct ib_perf_stat *ib_perf_load(const char *path, char *err, size_t errlen)
 			errno = ENOMEM;
 			return NULL;
 		}
-		while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		/* The file may still grow after ib_open_result() checked its size. */
+		while (total <= IB_JSON_MAX_FILE && (got = fread(chunk, 1, sizeof(chunk), f)) > 0) {
 			fwrite(chunk, 1, got, mem);
-		fclose(mem);
+			total += got;
+		}
+		if (fclose(mem) || !buf || total > IB_JSON_MAX_FILE) {
+			fclose(f);
+			free(buf);
+			ib_errf(err, errlen, "%s: %s", path, total > IB_JSON_MAX_FILE ?
+				"larger than the result file limit" : "out of memory");
+			errno = total > IB_JSON_MAX_FILE ? EFBIG : ENOMEM;
+			return NULL;
+		}
 	}
 	fclose(f);
 	ps = ib_perf_parse(buf, msg, sizeof(msg));

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -44,15 +45,24 @@ void ib_irq_diff_free(struct ib_irq_diff *d)
 
 char *ib_irq_read_file(const char *path, size_t *len, char *err, size_t errlen)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Snapshots in a run folder come from a guest: no links, no FIFOs. */
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	size_t cap = 16384, n = 0;
+	struct stat st;
 	char *buf;
 	int saved;
 
 	if (fd < 0) {
 		saved = errno;
-		ib_errf(err, errlen, "%s: cannot open: %s", path, strerror(saved));
+		ib_errf(err, errlen, "%s: cannot open: %s", path,
+			saved == ELOOP ? "a symbolic link, not a plain file" : strerror(saved));
 		errno = saved;
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		ib_errf(err, errlen, "%s: not a plain file", path);
+		close(fd);
+		errno = EINVAL;
 		return NULL;
 	}
 	buf = malloc(cap + 1);

@@ -816,6 +816,9 @@ static void analyse_bad(struct rp_analysis *a, struct rp_bad_case *b, const stru
 		for_each_side_run(a, s, r) {
 			if (strcmp(r->case_name, b->case_name) || !r->used || !r->entry)
 				continue;
+			/* The ipi kind times IPIs, not entries: instr.c reports it. */
+			if (r->entry->kind && !strcmp(r->entry->kind, "ipi"))
+				continue;
 			b->nruns[s]++;
 			if (!b->kind && r->entry->kind)
 				b->kind = rp_strdup(r->entry->kind);
@@ -1306,11 +1309,12 @@ int rp_analyse(struct rp_analysis *a, const struct rp_options *o)
 		breakeven(a, &a->bad[i], o);
 	free(names);
 	free(kinds);
-	return 0;
+	return rp_instr_analyse(a);
 }
 
 void rp_analysis_free(struct rp_analysis *a)
 {
+	rp_instr_free(a);
 	for (size_t i = 0; i < a->nipi; i++) {
 		struct rp_ipi_case *ic = &a->ipi[i];
 

@@ -79,6 +79,44 @@ double rp_jnum(struct json_object *o, const char *key, double def)
 	return def;
 }
 
+/*
+ * Every number in ipi.json is a count, a rate or a duration: never negative,
+ * never beyond 2^53 (a double's exact integers). A guest wrote the file; a
+ * negative count would make "at most N" gates pass.
+ */
+static bool ipi_numbers_ok(struct json_object *o, const char *where, char **err)
+{
+	if (json_object_is_type(o, json_type_object)) {
+		json_object_object_foreach(o, key, val) {
+			char *w = rp_printf("%s.%s", where, key);
+			bool ok = ipi_numbers_ok(val, w, err);
+
+			free(w);
+			if (!ok)
+				return false;
+		}
+	} else if (json_object_is_type(o, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(o); i++) {
+			char *w = rp_printf("%s[%zu]", where, i);
+			bool ok = ipi_numbers_ok(json_object_array_get_idx(o, i), w, err);
+
+			free(w);
+			if (!ok)
+				return false;
+		}
+	} else if (json_object_is_type(o, json_type_int) ||
+		   json_object_is_type(o, json_type_double)) {
+		double v = json_object_get_double(o);
+
+		if (!isfinite(v) || v < 0 || v > 9007199254740992.0) {
+			*err = rp_printf("ipi.json: %s is %g; counts, rates and durations are "
+					 "0..2^53 (file not used)", where, v);
+			return false;
+		}
+	}
+	return true;
+}
+
 static bool file_exists(const char *path)
 {
 	struct stat st;
@@ -205,7 +243,8 @@ static void load_run(struct rp_campaign *c, struct rp_run *r, struct json_object
 	if (!strcmp(rp_jstr(run, "accel", ""), "tcg") && rp_jstr(run, "tcg_threads", NULL)) {
 		char acc[64];
 
-		snprintf(acc, sizeof(acc), "tcg, %s-threaded", rp_jstr(run, "tcg_threads", ""));
+		snprintf(acc, sizeof(acc), "tcg, %s-threaded%s", rp_jstr(run, "tcg_threads", ""),
+			 !strcmp(rp_jstr(run, "guest_clock", ""), "icount") ? ", icount" : "");
 		r->accel = rp_strdup(acc);
 	} else {
 		r->accel = rp_strdup(rp_jstr(run, "accel", "?"));
@@ -305,6 +344,10 @@ static void load_run(struct rp_campaign *c, struct rp_run *r, struct json_object
 		json_object_put(r->ipi);
 		r->ipi = NULL;
 		r->ipi_err = rp_strdup("ipi.json is not a JSON object");
+	}
+	if (r->ipi && !ipi_numbers_ok(r->ipi, "", &r->ipi_err)) {
+		json_object_put(r->ipi);
+		r->ipi = NULL;
 	}
 	r->used = r->ok && (!r->nflags || c->include_flagged);
 }

@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "jsonout.h"
 #include "report.h"
 
 struct rp_doc {
@@ -98,14 +100,23 @@ struct rp_doc *rp_doc_open(const char *dir, const char *title)
 
 int rp_doc_close(struct rp_doc *d)
 {
-	int rc = 0;
+	int rc = 0, err = 0;
 
 	rp_doc_list_end(d);
 	fputs("</body></html>\n", d->html);
-	if (fclose(d->md) || fclose(d->html))
-		rc = -1;
+	/* Any write error on the way (a full disk) fails the whole report:
+	 * neither file is published half-written, no temporary file stays. */
+	if (ib_file_finish(d->md))
+		rc = -1, err = errno;
+	if (ib_file_finish(d->html) && !rc)
+		rc = -1, err = errno;
 	if (!rc && (rename(d->md_tmp, d->md_path) || rename(d->html_tmp, d->html_path)))
-		rc = -1;
+		rc = -1, err = errno;
+	if (rc) {
+		unlink(d->md_tmp);
+		unlink(d->html_tmp);
+		errno = err;
+	}
 	free(d->dir);
 	free(d->md_path);
 	free(d->html_path);

@@ -225,6 +225,48 @@ static double m_regressions(const struct rp_analysis *a, struct json_object *arg
 	return n;
 }
 
+static double m_instr_delta(const struct rp_analysis *a, struct json_object *arg, char **detail)
+{
+	double delta, spread;
+
+	(void)arg;
+	if (rp_instr_delta(a, "getpid", false, &delta, &spread)) {
+		*detail = rp_strdup("not measured: no getpid entry runs in icount mode for both "
+				    "kernels (guest.accel icount, or the case's when_tcg: icount)");
+		return NAN;
+	}
+	*detail = rp_printf("patched - baseline guest instructions per getpid entry on isolated "
+			    "vCPUs, mean over repetitions (spread %.3f %%)", spread);
+	return delta;
+}
+
+static double m_instr_spread(const struct rp_analysis *a, struct json_object *arg, char **detail)
+{
+	static const char *const kinds[] = { "getpid", "pagefault", "inkernel", "ipi" };
+	double worst = NAN;
+	const char *where = NULL;
+
+	(void)arg;
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		for (int hk = 0; hk < 2; hk++) {
+			double delta, spread;
+
+			if (rp_instr_delta(a, kinds[k], hk, &delta, &spread))
+				continue;
+			if (isnan(worst) || spread > worst) {
+				worst = spread;
+				where = kinds[k];
+			}
+		}
+	}
+	if (isnan(worst))
+		*detail = rp_strdup("not measured: no entry runs in icount mode for both kernels");
+	else
+		*detail = rp_printf("largest difference between repetitions of an icount entry "
+				    "figure, %% of its mean (worst: %s)", where);
+	return worst;
+}
+
 static const struct gate_def gate_table[] = {
 	{ "failed_runs", AT_MOST, "runs whose status is not ok (timeout, panic, failed, ...)",
 	  m_failed_runs, false },
@@ -239,6 +281,12 @@ static const struct gate_def gate_table[] = {
 	{ "entry_overhead_pct", AT_MOST,
 	  "{rate: N|max, max: M}: median per-entry cost of the patched kernel over the baseline's, "
 	  "in %, at entry rate N (worst entry case)", m_entry_overhead, true },
+	{ "entry_instr_delta_max", AT_MOST,
+	  "icount mode: guest instructions the patched kernel adds per getpid entry on isolated "
+	  "vCPUs (mean over repetitions)", m_instr_delta, false },
+	{ "entry_instr_spread_max_pct", AT_MOST,
+	  "icount mode: largest spread between repetitions of an instructions-per-entry figure, %",
+	  m_instr_spread, false },
 	{ "oslat_max_us_patched", AT_MOST, "largest oslat latency on the patched kernel, us",
 	  m_oslat_max, false },
 	{ "oslat_p99_us_patched", AT_MOST,
@@ -404,6 +452,32 @@ void rp_gates_judge(const struct rp_analysis *a, struct json_object *gates, stru
 		}
 		judge_one(a, g, name, val, v);
 	}
+}
+
+size_t rp_gates_check(struct json_object *gates, struct rp_verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	if (!gates)
+		return 0;
+	if (!json_object_is_type(gates, json_type_object)) {
+		add_error(v, rp_strdup("gates: must be a mapping of gate name -> limit"));
+		return v->nerrors;
+	}
+	json_object_object_foreach(gates, name, val) {
+		const struct gate_def *g = NULL;
+		char *why = NULL;
+		double limit;
+
+		for (size_t i = 0; i < NGATES; i++)
+			if (!strcmp(gate_table[i].name, name))
+				g = &gate_table[i];
+		if (!g)
+			add_error(v, rp_printf("unknown gate '%s'; known gates: %s", name,
+					       rp_gates_names()));
+		else if (!val || !limit_of(g, val, &limit, &why))
+			add_error(v, why ? why : rp_printf("gate %s: no limit given", name));
+	}
+	return v->nerrors;
 }
 
 static struct json_object *num_or_null(double v)

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "jsonout.h"
 #include "report.h"
 
 static const char *const colours[2] = { "#1f77b4", "#d62728" };
@@ -107,6 +108,16 @@ static FILE *open_in(const char *dir, const char *name, char *err, size_t errlen
 	return f;
 }
 
+/* A data file or script cut short by a write error must not become a plot. */
+static int close_plot_file(FILE *f, const char *name, char *err, size_t errlen)
+{
+	if (ib_file_finish(f) < 0) {
+		snprintf(err, errlen, "writing %s: %s", name, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* Strip ".png" from @file into @base. */
 static void base_of(const char *file, char *base, size_t len)
 {
@@ -187,7 +198,8 @@ static int plot_sides(const struct rp_analysis *a, FILE *f, const char *dir,
 		gp_str(f, rp_side_name(a, s));
 	}
 	fputc('\n', f);
-	fclose(f);
+	if (close_plot_file(f, pf->gp, err, errlen) < 0)
+		return -1;
 	return run_gnuplot(dir, pf->gp, NULL, err, errlen);
 }
 
@@ -218,7 +230,8 @@ int rp_plot_oslat(const struct rp_analysis *a, struct rp_good_case *g, const cha
 			fprintf(f, "NaN NaN\n");
 		fprintf(f, "\n\n");
 	}
-	fclose(f);
+	if (close_plot_file(f, pf.dat, err, errlen) < 0)
+		return -1;
 	f = open_plot_script(dir, file, &pf, err, errlen);
 	if (!f)
 		return -1;
@@ -267,7 +280,8 @@ int rp_plot_entry(const struct rp_analysis *a, struct rp_bad_case *b, const char
 			fprintf(f, "NaN NaN NaN NaN\n");
 		fprintf(f, "\n\n");
 	}
-	fclose(f);
+	if (close_plot_file(f, pf.dat, err, errlen) < 0)
+		return -1;
 	f = open_plot_script(dir, file, &pf, err, errlen);
 	if (!f)
 		return -1;
@@ -303,7 +317,8 @@ int rp_plot_ipi(const struct rp_analysis *a, struct rp_ipi_case *ic, const char 
 			isfinite(ic->rows[i].rate[0]) ? ic->rows[i].rate[0] : 0,
 			isfinite(ic->rows[i].rate[1]) ? ic->rows[i].rate[1] : 0);
 	}
-	fclose(f);
+	if (close_plot_file(f, pf.dat, err, errlen) < 0)
+		return -1;
 	f = open_plot_script(dir, file, &pf, err, errlen);
 	if (!f)
 		return -1;

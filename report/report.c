@@ -12,7 +12,8 @@
  *
  * Exit: 0 report written and every gate passed (or there are none),
  * 1 a gate failed, 2 bad usage, unreadable campaign, or a malformed /
- * unknown gate (the report is still written when the campaign was readable).
+ * unknown gate (the report is still written when the campaign was readable),
+ * 3 the report could not be written.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -38,6 +39,7 @@ enum exit_code {
 	EXIT_OK = 0,
 	EXIT_GATE_FAILED = 1,
 	EXIT_USAGE = 2,
+	EXIT_WRITE = 3,	/* could not write the report (full disk, ...): no verdict */
 };
 
 static const char *side_names[2];
@@ -1343,6 +1345,49 @@ static const struct rp_bad_rate *headline_rate(const struct rp_bad_case *b)
 	return best;
 }
 
+/* Whether @name is an entry (bad) case, in emulated time or in instructions. */
+static bool is_bad_case(const struct rp_analysis *a, const char *name)
+{
+	for (size_t i = 0; i < a->nbad; i++)
+		if (!strcmp(a->bad[i].case_name, name))
+			return true;
+	return rp_instr_has_case(a, name);
+}
+
+/*
+ * Table 0's cost rows in the deterministic mode: guest instructions per
+ * kernel entry (icount: one TSC tick is one instruction, exact whatever the
+ * host's load), on isolated vCPUs and on the housekeeping control.
+ */
+static void instr_answers(struct rp_doc *d, const struct rp_analysis *a)
+{
+	static const char *const kinds[] = { "getpid", "pagefault" };
+	struct cells cs = { 0 };
+
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		for (int hk = 0; hk < 2; hk++) {
+			double m[2], lo[2], hi[2];
+			const char *row[5];
+			bool have[2];
+
+			for (int s = 0; s < 2; s++)
+				have[s] = !rp_instr_cost(a, kinds[k], hk, s, &m[s], &lo[s], &hi[s]);
+			if (!have[0] && !have[1])
+				continue;
+			row[0] = cell(&cs, "cost per kernel entry (%s), %s vCPUs", kinds[k],
+				      hk ? "housekeeping (control)" : "isolated");
+			row[1] = rp_instr_case_of(a, kinds[k], hk);
+			for (int s = 0; s < 2; s++)
+				row[2 + s] = !have[s] ? "-" :
+					     cell(&cs, "%s instructions [%s, %s] (icount, smallest to "
+						  "largest run)", num(m[s]), num(lo[s]), num(hi[s]));
+			row[4] = have[0] && have[1] ?
+				 cell(&cs, "%+.1f instructions (%s)", m[1] - m[0],
+				      change_cell(&cs, m[0], m[1])) : "-";
+			rp_doc_row(d, row);
+			cells_free(&cs);
+		}
+}
 static void section_answers(struct rp_doc *d, struct rp_analysis *a, const struct rp_options *o)
 {
 	const char *head[] = { "question", "case", "baseline", "patched", "change" };
@@ -1360,7 +1405,10 @@ static void section_answers(struct rp_doc *d, struct rp_analysis *a, const struc
 		const struct rp_ipi_case *ic = &a->ipi[i];
 		const char *row[5];
 
-		if (!ic->nruns[0] && !ic->nruns[1])
+		/* A bad case without the ipi collector asks the other question; its
+		 * /proc/interrupts counts are in the evidence below. */
+		if ((!ic->nruns[0] && !ic->nruns[1]) ||
+		    (ic->source != RP_SRC_TRACE && is_bad_case(a, ic->case_name)))
 			continue;
 		row[0] = "deferrable IPIs that interrupted user space, per isolated CPU-second in "
 			 "user space";
@@ -1380,11 +1428,15 @@ static void section_answers(struct rp_doc *d, struct rp_analysis *a, const struc
 		rp_doc_row(d, row);
 		cells_free(&cs);
 	}
+	instr_answers(d, a);
 	for (size_t i = 0; i < a->nbad; i++) {
 		const struct rp_bad_case *b = &a->bad[i];
 		const struct rp_bad_rate *br = headline_rate(b);
 		const char *row[5];
 
+		/* Measured in guest instructions: its rows come from instr_answers(). */
+		if (rp_instr_has_case(a, b->case_name))
+			continue;
 		if (!br) {
 			row[0] = "cost per kernel entry";
 			row[1] = b->case_name;
@@ -1401,17 +1453,6 @@ static void section_answers(struct rp_doc *d, struct rp_analysis *a, const struc
 			 cell(&cs, "cost per kernel entry (%s), as fast as possible (%s/s achieved)",
 			      b->kind ? b->kind : "?", num(br->achieved_med[1]));
 		row[1] = b->case_name;
-		/*
-		 * >>> The instruction-count mode plugs in here (the lead, at the merge). <<<
-		 * report/instr.c exports
-		 *   int rp_instr_cost_per_entry(a, side, &mean, &lo, &hi)
-		 * (0 when that side has icount runs). For each side s, when it returns
-		 * 0, replace "emulated, not comparable" below with
-		 *   cell(&cs, "%s [%s, %s] instructions (icount, smallest to largest run)",
-		 *        num(mean), num(lo), num(hi))
-		 * and row[4] with the change of the means: exact counts, comparable
-		 * under TCG. Without icount runs TCG stays "emulated, not comparable".
-		 */
 		for (int s = 0; s < 2; s++)
 			row[2 + s] = tcg ? "emulated, not comparable" :
 				     !br->n[s] ? "-" :
@@ -1600,7 +1641,8 @@ static void usage(FILE *f)
 		ALPHA_MAX, NBOOT_MIN, NBOOT_MAX, NBOOT_DEFAULT);
 	rp_gates_help(f);
 	fprintf(f, "\nExit status: 0 report written and all gates passed (or none), 1 a gate "
-		   "failed,\n2 bad usage, unreadable campaign, or an unknown/malformed gate.\n");
+		   "failed,\n2 bad usage, unreadable campaign, or an unknown/malformed gate,\n"
+		   "3 the report could not be written (nothing half-written is left).\n");
 }
 
 static bool kernel_has_series(const struct rp_campaign *c, const char *name)
@@ -1741,9 +1783,11 @@ static int write_report(struct rp_analysis *a, const struct rp_options *o, const
 	section_good(d, a);
 	section_timer(d, a);
 	section_bad(d, a, o);
+	rp_instr_section(d, a);
 	section_real(d, a, o);
 	section_runs(d, a);
 	section_provenance(d, a, o);
+	rp_section_window_audit(d, a);
 	section_verdict(d, a, v);
 	section_stacks(d, a);
 	return rp_doc_close(d);
@@ -2006,7 +2050,7 @@ int main(int argc, char **argv)
 	}
 	if (mkdir(o.outdir, 0755) < 0 && errno != EEXIST) {
 		fprintf(stderr, TOOL ": %s: %s\n", o.outdir, strerror(errno));
-		rc = EXIT_USAGE;
+		rc = EXIT_WRITE;
 		goto out;
 	}
 	rp_analyse(&a, &o);
@@ -2019,7 +2063,7 @@ int main(int argc, char **argv)
 		if (write_report(&a, &o, &v) < 0 || rp_gates_write(&a, &v, path) < 0) {
 			fprintf(stderr, TOOL ": writing into %s: %s\n", o.outdir, strerror(errno));
 			free(path);
-			rc = EXIT_USAGE;
+			rc = EXIT_WRITE;
 			goto out_verdict;
 		}
 		free(path);

@@ -319,6 +319,7 @@ struct rp_analysis {
 	size_t runs_flagged;		/* ok but flagged by a tool or the runner */
 	bool flagged_included;
 	double ipi_cost_est_ns;		/* from the good case, NAN when not possible */
+	struct rp_instr *instr;		/* icount runs (instr.c), NULL before rp_analyse() */
 	char ipi_cost_why[512];
 	int cmp_table_no, runs_table_no;
 	/* One variant of a campaign with more kernels: list only the runs of the two sides. */
@@ -374,6 +375,54 @@ int rp_plot_entry(const struct rp_analysis *a, struct rp_bad_case *b, const char
 int rp_plot_ipi(const struct rp_analysis *a, struct rp_ipi_case *ic, const char *dir,
 		const char *file, char *err, size_t errlen);
 
+/* The deterministic (icount) mode's instruction counts (instr.c). */
+struct rp_instr;
+/** rp_instr_analyse() - read the icount entry runs; called by rp_analyse(). 0 or -1 (ENOMEM). */
+int rp_instr_analyse(struct rp_analysis *a);
+void rp_instr_free(struct rp_analysis *a);
+/** rp_instr_section() - the report section; writes nothing without icount runs. */
+void rp_instr_section(struct rp_doc *d, const struct rp_analysis *a);
+
+/**
+ * rp_instr_cost_per_entry() - guest instructions per getpid entry on isolated vCPUs.
+ * @a:    the analysis
+ * @side: 0 baseline, 1 patched
+ * @mean: mean over the repetitions (each run: the median entry of its isolated vCPUs)
+ * @lo:   the smallest repetition
+ * @hi:   the largest repetition
+ *
+ * Only runs in icount mode count (run.json "guest_clock": "icount"); the
+ * numbers are exact instruction counts, not time.
+ *
+ * Return: 0, or -1 (all three NAN) when that side has no such run.
+ */
+int rp_instr_cost_per_entry(const struct rp_analysis *a, int side, double *mean, double *lo,
+			    double *hi);
+
+/**
+ * rp_instr_delta() - patched minus baseline instructions per entry, icount runs.
+ * @a:            the analysis
+ * @kind:         the entry kind: getpid, pagefault, inkernel, or ipi (per IPI)
+ * @housekeeping: the housekeeping vCPUs instead of the isolated ones
+ * @delta:        difference of the means over repetitions
+ * @spread_pct:   the larger spread (largest - smallest repetition, % of the mean) of the two
+ *
+ * Return: 0, or -1 (both NAN) when a kernel has no such run.
+ */
+int rp_instr_delta(const struct rp_analysis *a, const char *kind, bool housekeeping,
+		   double *delta, double *spread_pct);
+/**
+ * rp_instr_cost() - guest instructions per entry of kind @kind (getpid,
+ * pagefault) on isolated or housekeeping vCPUs, icount runs: the mean over
+ * runs and the smallest and largest run. 0, or -1 when that side has none.
+ */
+int rp_instr_cost(const struct rp_analysis *a, const char *kind, bool housekeeping, int side,
+		  double *mean, double *lo, double *hi);
+/** rp_instr_has_case() - whether case @case_name ran in icount mode (its figures are in instr). */
+bool rp_instr_has_case(const struct rp_analysis *a, const char *case_name);
+/** rp_instr_case_of() - the case whose icount runs give rp_instr_cost()'s figure, or "-". */
+const char *rp_instr_case_of(const struct rp_analysis *a, const char *kind, bool housekeeping);
+
 /* Gates (gates.c). */
 struct rp_gate_result {
 	char *name;
@@ -403,6 +452,19 @@ struct rp_verdict {
 void rp_gates_judge(const struct rp_analysis *a, struct json_object *gates, struct rp_verdict *v);
 int rp_gates_write(const struct rp_analysis *a, const struct rp_verdict *v, const char *path);
 void rp_verdict_free(struct rp_verdict *v);
+
+/**
+ * rp_gates_check() - check a "gates" mapping without any numbers.
+ * @gates: the mapping from the campaign file (may be NULL)
+ * @v:     filled with the errors only (unknown gate, malformed limit);
+ *         rp_verdict_free() it
+ *
+ * The same checks rp_gates_judge() makes, so `isolbench-config check`
+ * refuses a gate typo before the campaign runs, not when the report ends.
+ *
+ * Return: the number of errors.
+ */
+size_t rp_gates_check(struct json_object *gates, struct rp_verdict *v);
 /* The gate names and what each means, for --help and messages. */
 void rp_gates_help(FILE *f);
 const char *rp_gates_names(void);
@@ -438,5 +500,7 @@ void rp_fmt_ns(char *buf, size_t len, double ns);
 /* A number for people: 7,780 / 854 / 0.42 / 0.0031, never 7.78e+03. */
 void rp_fmt_num(char *buf, size_t len, double v);
 const char *rp_side_name(const struct rp_analysis *a, int s);
+/* The window audit of the compared kernels' builds (audit.c). */
+void rp_section_window_audit(struct rp_doc *d, const struct rp_analysis *a);
 
 #endif

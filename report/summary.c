@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "cpulist.h"
+#include "jsonfile.h"
 #include "latency.h"
 #include "procirq.h"
 
@@ -143,7 +144,7 @@ static void print_run(const char *dir, const char *slug, const struct ib_cpuset 
 	int rep = 0, cpu;
 
 	snprintf(path, sizeof(path), "%s/runs/%s/run.json", dir, slug);
-	run = json_object_from_file(path);
+	run = ib_json_load_file(path, NULL, 0);
 	status = jstr(run, "status", "unfinished");
 	kernel = jstr(run, "kernel", "?");
 	cs = jstr(run, "case", "?");
@@ -248,7 +249,7 @@ int main(int argc, char **argv)
 		return argc == 2 ? 0 : 2;
 	}
 	snprintf(path, sizeof(path), "%s/campaign.json", argv[1]);
-	campaign = json_object_from_file(path);
+	campaign = ib_json_load_file(path, NULL, 0);
 	if (!campaign || !json_object_object_get_ex(campaign, "guest", &guest) ||
 	    ib_cpuset_parse(jstr(guest, "isolated", ""), &iso, err, sizeof(err)) < 0) {
 		fprintf(stderr, "isolbench-summary: %s is not a campaign folder (no readable campaign.json)\n",
@@ -278,7 +279,7 @@ int main(int argc, char **argv)
 			if (!strstr(d->d_name, ".json"))
 				continue;
 			snprintf(hp, sizeof(hp), "%s/%s", path, d->d_name);
-			hosts = json_object_from_file(hp);
+			hosts = ib_json_load_file(hp, NULL, 0);
 			if (hosts)
 				printf("host %s: %s, accelerator %s, %s\n", jstr(hosts, "hostname", "?"),
 				       jstr(hosts, "host_cpu_model", "?"), jstr(hosts, "accel", "?"),
@@ -302,7 +303,7 @@ int main(int argc, char **argv)
 
 			print_run(argv[1], rows[i].slug, &iso);
 			snprintf(rp, sizeof(rp), "%s/runs/%s/run.json", argv[1], rows[i].slug);
-			run = json_object_from_file(rp);
+			run = ib_json_load_file(rp, NULL, 0);
 			ok += !strcmp(jstr(run, "status", ""), "ok");
 			json_object_put(run);
 		}

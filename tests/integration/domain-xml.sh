@@ -73,6 +73,19 @@ check "wrapper: an explicit thread=multi is replaced, other options kept" \
 	test "$(QEMU_REAL=echo scripts/qemu-tcg-single -accel tcg,thread=multi,tb-size=64)" = "-accel tcg,thread=single,tb-size=64"
 check "wrapper: other accelerators pass through" \
 	test "$(QEMU_REAL=echo scripts/qemu-tcg-single -accel kvm)" = "-accel kvm"
+# The deterministic mode (run_icount, from guest.accel icount or a case's
+# when_tcg): the single-thread wrapper plus -icount through qemu:commandline.
+check "icount renders" render tcg-icount tcg "$work/plan16.json" -e run_icount=True
+check "  valid for the schema" virt-xml-validate "$work/tcg-icount.xml" domain
+check "  libvirtd defines it" defines tcg-icount
+check_grep "  emulator is the single-thread wrapper" "<emulator>/.*/scripts/qemu-tcg-single</emulator>" \
+	"$work/tcg-icount.xml"
+check "  -icount shift=0,sleep=off on QEMU's command line" sh -c \
+	"grep -q \"<qemu:arg value='-icount'/>\" $work/tcg-icount.xml && grep -q \"<qemu:arg value='shift=0,sleep=off'/>\" $work/tcg-icount.xml"
+check "  libvirt passes them to QEMU" sh -c "virsh -c qemu:///system domxml-to-native qemu-argv \
+	$work/tcg-icount.xml | grep -q -- '-icount shift=0,sleep=off'"
+check "kvm ignores run_icount" render kvm-icount kvm "$work/plan16.json" -e run_icount=True
+check "  (no -icount under KVM)" sh -c "! grep -q icount $work/kvm-icount.xml"
 check_grep "disk I/O on a pinned iothread" "<driver name='qemu' type='raw' iothread='1'/>" "$work/kvm.xml"
 
 # The optional parts of the recipe, when asked for.
@@ -92,3 +105,25 @@ check "  and fails the recipe check" sh -c "! python3 $files/check-rt-recipe.py 
 	--accel kvm --host-cpus 0-3 >$work/kvm-over.recipe"
 check_grep "  because vCPUs share host CPUs" 'shares host CPU' "$work/kvm-over.recipe"
 cat "$work"/*.recipe
+
+# Hostile values: extra_cmdline and the run id are escaped, so they stay
+# text and cannot add a disk or break the XML; the guest's out/ share uses
+# mapped access (no host device nodes, links or setuid files from a guest).
+hostile='x</cmdline></os><devices><disk type="file" device="disk"><source file="/etc/shadow"/><target dev="vdb"/></disk></devices><os><cmdline>y & z'\'''
+jq -n --arg c "$hostile" --arg r 'a&b<c>/"d"' '{render_extra_cmdline: $c, render_run_id: $r}' \
+	>"$work/hostile-vars.json"
+check "hostile extra_cmdline and run id render" render tcg-hostile tcg "$work/plan16.json" \
+	-e "@$work/hostile-vars.json"
+check "  still valid for the schema" virt-xml-validate "$work/tcg-hostile.xml" domain
+check "  still one disk" test "$(grep -c '<disk' "$work/tcg-hostile.xml")" = 1
+check "  the cmdline holds the value as text" python3 -c '
+import sys, xml.etree.ElementTree as ET
+d = ET.parse(sys.argv[1]).getroot()
+assert d.find("os/cmdline").text.endswith(sys.argv[2]), d.find("os/cmdline").text
+assert d.find("metadata")[0].text == sys.argv[3]' "$work/tcg-hostile.xml" "$hostile" 'a&b<c>/"d"'
+check "  libvirtd defines it" defines tcg-hostile
+check "the guest's out/ share is mapped (guest modes and types stay in xattrs)" python3 -c '
+import sys, xml.etree.ElementTree as ET
+fs = [f for f in ET.parse(sys.argv[1]).getroot().iter("filesystem")
+      if f.find("target").get("dir") == "results"]
+assert len(fs) == 1 and fs[0].get("accessmode") == "mapped", [f.attrib for f in fs]' "$work/kvm.xml"

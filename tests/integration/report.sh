@@ -195,6 +195,32 @@ check_grep "schema 2: the window and how it was chosen" '^\| provoked \| 18 / 18
 check_grep "schema 2: IPIs per provoking operation, 4,592 / 270 = 17.0" \
 	'^\| provoked \| .* \| 17.0 / 2.70 \| 128 / 20.3 \|' "$s2"
 
+# The deterministic mode (configs/deterministic.yml under -icount): exact
+# instructions per entry, per IPI, and the break-even from those counts.
+cp -r tests/data/report/deterministic-tcg "$work/"
+$tool -q "$work/deterministic-tcg"; rc=$?
+det=$work/deterministic-tcg/report
+check "deterministic: gates pass (exit 0)" test $rc = 0
+check "deterministic: the instruction section" grep -q '^## Bad case in guest instructions (icount mode)' "$det/report.md"
+check "deterministic: getpid on isolated vCPUs, 517 -> 535 in both repetitions" \
+	grep -q '^| entry-getpid | getpid | isolated | 517.0 \[517.0, 517.0\] (2 runs, spread 0.000 %) | 535.0 \[535.0, 535.0\] (2 runs, spread 0.000 %) | 18.0 |' "$det/report.md"
+check "deterministic: housekeeping vCPUs unchanged (the control)" \
+	grep -q '^| entry-getpid | getpid | housekeeping | 317.0 .* | 317.0 .* | 0.0 |' "$det/report.md"
+check "deterministic: page faults too" grep -q '^| entry-pagefault | pagefault | isolated | 6091.0 .* | 6109.0 .* | 18.0 |' "$det/report.md"
+check "deterministic: instructions per IPI" grep -q 'in instructions: baseline 1104.0 \[1104.0, 1104.0\]' "$det/report.md"
+check "deterministic: break-even per saved IPI" grep -q '1104.0 / 18.0 = 61.3 times per IPI' "$det/report.md"
+check "deterministic: break-even rate from the provoked case" \
+	grep -q 'break-even entry rate is 1104.0 x 63.1 / 18.0 = 3870 entries per second' "$det/report.md"
+check "deterministic: the runs say icount" grep -q 'tcg, single-threaded, icount' "$det/report.md"
+check "deterministic: the delta gate measured 18" \
+	test "$(jq -c '.gates[] | select(.name == "entry_instr_delta_max") | [.value, .pass]' "$det/verdict.json")" = '[18,true]'
+jq '.gates = {entry_instr_delta_max: 10}' "$work/deterministic-tcg/campaign.json" >"$work/c.json" &&
+	mv "$work/c.json" "$work/deterministic-tcg/campaign.json"
+$tool -q "$work/deterministic-tcg"; rc=$?
+check "deterministic: a delta gate below 18 fails (exit 1)" test $rc = 1
+check "icount figures stay out of campaigns without icount runs" \
+	sh -c "! grep -q 'Bad case in guest instructions' $work/smoke-tcg/report/report.md"
+
 # The newest campaign a guest test wrote (guest-campaign.sh runs before this).
 latest=$(ls -dt build/test-results/*/ 2>/dev/null | while read -r d; do
 	[ -f "$d/campaign.json" ] && [ -d "$d/runs" ] && { echo "${d%/}"; break; }; done)

@@ -210,6 +210,91 @@ static void test_rates_bad(void **state)
 	assert_int_equal(entry_parse_rates("x", r, ENTRY_MAX_RATES, &n, NULL, 0), -1);
 }
 
+/* icount mode: width-1 buckets give exact values, not upper edges. */
+static void test_exact_percentile_and_mode(void **state)
+{
+	struct entry_hist h;
+	uint64_t n;
+
+	(void)state;
+	assert_int_equal(entry_hist_init(&h, 1, 1000), 0);
+	for (int i = 0; i < 7; i++)
+		entry_hist_add(&h, 412);
+	entry_hist_add(&h, 405);
+	entry_hist_add(&h, 900);
+	entry_hist_add(&h, 5000);		/* overflow */
+	/* The upper-edge percentile says 413; the exact one 412. */
+	assert_int_equal(entry_hist_percentile(&h, 50), 413);
+	assert_int_equal(entry_hist_exact_percentile(&h, 50), 412);
+	assert_int_equal(entry_hist_exact_percentile(&h, 1), 405);
+	assert_int_equal(entry_hist_exact_percentile(&h, 100), 5000);
+	assert_int_equal(entry_hist_mode(&h, &n), 412);
+	assert_int_equal(n, 7);
+	entry_hist_reset(&h);
+	assert_int_equal(entry_hist_exact_percentile(&h, 50), 0);
+	assert_int_equal(entry_hist_mode(&h, NULL), 0);
+	entry_hist_free(&h);
+}
+
+/*
+ * Three spinning vCPUs (w0, w1, w2) and a sender, run in turn by QEMU's
+ * round robin: sender, w0, w1, w2. Round 1: the sender sleeps; w0 runs
+ * [100,400), w1 [400,700), w2 [700,1000). Round 2: the sender runs
+ * [1000,1300) and sends at 1050; each worker takes the IPI when its turn
+ * starts (200 instructions) and reads the TSC 10 later. Round 3: the sender
+ * returns at 2550, the workers resume with only the 10 of their loop.
+ */
+static void test_ipi_split(void **state)
+{
+	static const struct entry_gap g0[] = { { 399, 1510 }, { 1699, 2610 }, { 2899, 3510 } };
+	static const struct entry_gap g1[] = { { 699, 1910 }, { 2099, 2910 }, { 3199, 3810 } };
+	static const struct entry_gap g2[] = { { 999, 2310 }, { 2499, 3210 }, { 3499, 4110 } };
+	static const struct entry_gap sends[] = { { 1050, 2550 } };
+	const struct entry_gap *gaps[] = { g0, g1, g2 };
+	struct entry_hist ipi, control;
+
+	(void)state;
+	for (unsigned int r = 0; r < 3; r++) {
+		/* A worker's last gaps have no later gaps of the others around
+		 * them (the log ends); judge the receiver on the rest. */
+		size_t ngaps[] = { 3, 3, 3 };
+
+		ngaps[r] = r ? 2 : 3;
+		assert_int_equal(entry_hist_init(&ipi, 1, 10000), 0);
+		assert_int_equal(entry_hist_init(&control, 1, 10000), 0);
+		entry_ipi_split(gaps, ngaps, 3, r, sends, 1, &ipi, &control);
+		if (r == 0) {
+			/* The sender ran just before w0 took its IPI, and again
+			 * before its next turn: only the third gap is usable. */
+			assert_int_equal(ipi.count, 0);
+			assert_int_equal(control.count, 1);
+			assert_int_equal(control.min, 11);
+		} else {
+			/* The handler's 200 and the loop's 11 (from the last read of
+			 * the previous vCPU to the first read of this one). */
+			assert_int_equal(ipi.count, 1);
+			assert_int_equal(ipi.min, 211);
+			assert_int_equal(control.count, 1);
+			assert_int_equal(control.min, 11);
+		}
+		entry_hist_free(&ipi);
+		entry_hist_free(&control);
+	}
+	/* Without the send every gap with a neighbour is a control. */
+	{
+		size_t ngaps[] = { 3, 2, 3 };
+
+		assert_int_equal(entry_hist_init(&ipi, 1, 10000), 0);
+		assert_int_equal(entry_hist_init(&control, 1, 10000), 0);
+		entry_ipi_split(gaps, ngaps, 3, 1, sends, 0, &ipi, &control);
+		assert_int_equal(ipi.count, 0);
+		assert_int_equal(control.count, 2);
+		assert_int_equal(control.max, 211);
+		entry_hist_free(&ipi);
+		entry_hist_free(&control);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -222,6 +307,8 @@ int main(void)
 		cmocka_unit_test(test_hist_percentile_matches_samples),
 		cmocka_unit_test(test_rates_ok),
 		cmocka_unit_test(test_rates_bad),
+		cmocka_unit_test(test_exact_percentile_and_mode),
+		cmocka_unit_test(test_ipi_split),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

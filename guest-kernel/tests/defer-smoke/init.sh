@@ -8,6 +8,10 @@
 #   defer.stress=S    then S seconds of syscall-heavy isolated CPUs while
 #                     the provocations repeat on housekeeping CPUs [0]
 #   defer.isol=LIST   isolated CPUs that run the user-space loops [2,3]
+#   defer.stackleak=N kernel.stack_erasing sysctl flips 0/1 [0]: its static
+#                     key stack_erasing_bypass is tested in the exit window
+#                     (needs fragments/stackleak.config); the series must
+#                     send these sync_core IPIs, not defer them
 #   defer.stress_toggles=N, defer.stress_kprobes=N, defer.stress_bpf=N
 #                     provocations per stress round [20, 5, 40]
 #
@@ -24,7 +28,7 @@ R=/results
 mkdir -p $R /tmp
 mount -t tmpfs tmp /tmp
 
-TOGGLES=200 KPROBES=50 BPF=300 STRESS=0 ISOL=2,3
+TOGGLES=200 KPROBES=50 BPF=300 STRESS=0 ISOL=2,3 STACKLEAK=0
 S_TOGGLES=20 S_KPROBES=5 S_BPF=40
 for w in $(cat /proc/cmdline); do
 	case "$w" in
@@ -33,6 +37,7 @@ for w in $(cat /proc/cmdline); do
 	defer.bpf=*) BPF=${w#*=} ;;
 	defer.stress=*) STRESS=${w#*=} ;;
 	defer.isol=*) ISOL=${w#*=} ;;
+	defer.stackleak=*) STACKLEAK=${w#*=} ;;
 	defer.stress_toggles=*) S_TOGGLES=${w#*=} ;;
 	defer.stress_kprobes=*) S_KPROBES=${w#*=} ;;
 	defer.stress_bpf=*) S_BPF=${w#*=} ;;
@@ -59,6 +64,20 @@ provoke_kprobes() {
 		cat /proc/self/stat > /dev/null
 		echo 0 > $T/instances/toggle/events/kprobes/smoke_kp/enable
 		echo '-:smoke_kp' >> $T/kprobe_events
+		i=$((i + 1))
+	done
+}
+
+provoke_stackleak() {
+	[ "$1" -gt 0 ] || return 0
+	if [ ! -w /proc/sys/kernel/stack_erasing ]; then
+		log "no kernel.stack_erasing sysctl (kernel without STACKLEAK_RUNTIME_DISABLE)"
+		return 0
+	fi
+	i=0
+	while [ $i -lt "$1" ]; do
+		echo 0 > /proc/sys/kernel/stack_erasing
+		echo 1 > /proc/sys/kernel/stack_erasing
 		i=$((i + 1))
 	done
 }
@@ -97,6 +116,8 @@ log "phase kprobes n=$KPROBES"
 provoke_kprobes "$KPROBES"
 log "phase bpf n=$BPF"
 provoke_bpf "$BPF"
+log "phase stackleak n=$STACKLEAK"
+provoke_stackleak "$STACKLEAK"
 sleep 3
 # Bring the isolated CPUs into the kernel so pending work runs and is traced.
 log "phase stop"
@@ -141,7 +162,7 @@ gzip -c /tmp/trace.txt > $R/trace.txt.gz
 
 {
 	echo "kernel=$(uname -r) ct_work_events=$CT isolated=$(echo $ISOL | tr ' ' ,)"
-	echo "provocations: toggles=$TOGGLES kprobes=$KPROBES bpf=$BPF"
+	echo "provocations: toggles=$TOGGLES kprobes=$KPROBES bpf=$BPF stackleak=$STACKLEAK"
 	for c in $ISOL; do
 		for f in do_sync_core do_flush_tlb_all do_kernel_range_flush \
 			 __cpa_flush_tlb __cpa_flush_all; do
