@@ -148,6 +148,58 @@ static const char *cost_cell(struct dcells *cs, const struct rp_bad_case *b, int
 				   br->n[s]));
 }
 
+static const char *instr_cell(struct dcells *cs, const struct rp_analysis *a, bool hk, int s,
+			      double base)
+{
+	double m, lo, hi;
+
+	if (rp_instr_cost(a, "getpid", hk, s, &m, &lo, &hi))
+		return "-";
+	if (s == 0 || !isfinite(base))
+		return dcell(cs, rp_printf("%.1f [%.1f, %.1f]", m, lo, hi));
+	return dcell(cs, rp_printf("%.1f [%.1f, %.1f] (%+.1f)", m, lo, hi, m - base));
+}
+
+/*
+ * Break-even in icount mode: one IPI costs the baseline's isolated vCPU C
+ * instructions (the ipi kind), the variant adds D instructions to each
+ * getpid entry there and saves S deferrable IPIs per isolated CPU-second
+ * (all contexts, the case that saves most): below S x C / D entries per
+ * second the variant executes fewer instructions than the baseline.
+ */
+static const char *instr_breakeven_cell(struct dcells *cs, const struct rp_analysis *a)
+{
+	double c, d, lo, hi, base, var, saved = NAN;
+	const char *from = NULL;
+
+	if (rp_instr_cost(a, "getpid", false, 0, &base, &lo, &hi) ||
+	    rp_instr_cost(a, "getpid", false, 1, &var, &lo, &hi))
+		return "-";
+	d = var - base;
+	if (!(d > 0))
+		return dcell(cs, rp_printf("none: adds %.1f instructions per entry", d));
+	if (rp_instr_cost(a, "ipi", false, 0, &c, &lo, &hi))
+		return "not computed: no IPI cost (entry kind ipi)";
+	for (size_t i = 0; i < a->nipi; i++) {
+		const struct rp_ipi_case *ic = &a->ipi[i];
+		double s;
+
+		if (!ic->nruns[0] || !ic->nruns[1] || !isfinite(ic->deferrable_rate[0]) ||
+		    !isfinite(ic->deferrable_rate[1]))
+			continue;
+		s = ic->deferrable_rate[0] - ic->deferrable_rate[1];
+		if (!isfinite(saved) || s > saved) {
+			saved = s;
+			from = ic->case_name;
+		}
+	}
+	if (!from || !(saved > 0))
+		return "not computed: no IPIs saved in any case";
+	return dcell(cs, rp_printf("%s entries/s per isolated CPU (%s saved x %.1f / %.1f; %s)",
+				   dcell(cs, numtxt(saved * c / d)), dcell(cs, numtxt(saved)), c, d,
+				   from));
+}
+
 static const char *breakeven_cell(struct dcells *cs, const struct rp_bad_case *b)
 {
 	if (!b)
@@ -174,6 +226,7 @@ static void designs_table(struct rp_doc *d, const struct rp_campaign *c, const c
 	const char *head[64], *row[64];
 	size_t ncols = 2 + 1 + nv;
 	struct dcells cs = { 0 };
+	double ib, ilo, ihi;
 	bool tcg = c->tcg;
 	const struct rp_analysis *a0 = &dv[0].a;
 
@@ -189,6 +242,16 @@ static void designs_table(struct rp_doc *d, const struct rp_campaign *c, const c
 		     "the unit)", ncols, head);
 	for (size_t k = 0; k < a0->nipi; k++) {
 		const char *name = a0->ipi[k].case_name;
+		bool traced = false;
+
+		/* Cases without ipi.json on any kernel (entry cases in icount mode): no rows. */
+		for (size_t i = 0; i < nv; i++) {
+			const struct rp_ipi_case *ic = ipi_named(&dv[i].a, name);
+
+			traced |= ic && ic->source == RP_SRC_TRACE;
+		}
+		if (!traced)
+			continue;
 
 		row[0] = "deferrable IPIs that interrupted user space, per isolated CPU-second in "
 			 "user space";
@@ -206,8 +269,35 @@ static void designs_table(struct rp_doc *d, const struct rp_campaign *c, const c
 		rp_doc_row(d, row);
 		dcells_free(&cs);
 	}
+	if (!rp_instr_cost(a0, "getpid", false, 0, &ib, &ilo, &ihi)) {
+		for (int hk = 0; hk < 2; hk++) {
+			double b0 = NAN;
+
+			row[0] = hk ? "instructions per getpid entry on housekeeping vCPUs (icount; "
+				      "[smallest, largest run] (change))" :
+				 "instructions per getpid entry on isolated vCPUs (icount; [smallest, "
+				 "largest run] (change))";
+			row[1] = rp_instr_case_of(a0, "getpid", hk);
+			rp_instr_cost(a0, "getpid", hk, 0, &b0, &ilo, &ihi);
+			row[2] = instr_cell(&cs, a0, hk, 0, NAN);
+			for (size_t i = 0; i < nv; i++)
+				row[3 + i] = instr_cell(&cs, &dv[i].a, hk, 1, b0);
+			rp_doc_row(d, row);
+			dcells_free(&cs);
+		}
+		row[0] = "break-even entry rate (icount: below it the variant executes fewer "
+			 "instructions on an isolated vCPU than the baseline)";
+		row[2] = "-";
+		for (size_t i = 0; i < nv; i++)
+			row[3 + i] = instr_breakeven_cell(&cs, &dv[i].a);
+		rp_doc_row(d, row);
+		dcells_free(&cs);
+	}
 	for (size_t k = 0; k < a0->nbad; k++) {
 		const char *name = a0->bad[k].case_name;
+
+		if (rp_instr_has_case(a0, name))
+			continue;	/* in instructions above */
 
 		row[0] = dcell(&cs, rp_printf("cost per kernel entry on isolated CPUs (%s)",
 					      a0->bad[k].kind ? a0->bad[k].kind : "?"));

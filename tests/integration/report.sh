@@ -235,7 +235,7 @@ fi
 
 # Regression: a two-kernel campaign reports exactly as before campaigns could
 # name more kernels. tests/data/report/golden/ was written by main's code
-# (7861afc) before that change, with files/report-golden; same variants now.
+# before that change (d4b831a), with files/report-golden; same variants now.
 tests/integration/files/report-golden build/bin "$work/golden"
 for g in tests/data/report/golden/*/; do
 	v=$(basename "$g")
@@ -305,3 +305,26 @@ check "summary, three kernels: each kernel against the baseline (patched, named 
 	grep -q -E '^baseline +provoked +1 +8197.0 +3880.0 +\+111%$' <<<"$sum"
 check "summary, two kernels: no such block (golden files)" \
 	bash -c "! build/bin/isolbench-summary tests/data/report/review-tcg | grep -q 'per ok run, against'"
+
+# Three kernels in the deterministic mode: the deterministic campaign with
+# a twin of its patched kernel (the same run folders). Instructions per
+# getpid entry side by side, and each variant's break-even: 63.1 deferrable
+# IPIs saved per isolated CPU-second (provoked) x 1104 instructions per IPI
+# / 18 instructions added per entry = 3,870 entries per second.
+cp -r tests/data/report/deterministic-tcg "$work/det3"
+jq '.kernels += [.kernels[1] | .name = "twin"] |
+	.runs += [.runs[] | select(.kernel == "patched") | .kernel = "twin"]' \
+	tests/data/report/deterministic-tcg/campaign.json >"$work/det3/campaign.json"
+jq '.twin = .patched' tests/data/report/deterministic-tcg/kernels.json >"$work/det3/kernels.json"
+cp "$work/det3/kernels/patched.json" "$work/det3/kernels/twin.json"
+$tool -q --no-plots "$work/det3"; rc=$?
+d3=$work/det3/report/report.md
+check "icount, three kernels: exit 0 or 1 (the campaign's own gates)" test $rc -lt 2
+check_grep "icount, three kernels: instructions per entry on isolated vCPUs, one column per kernel" \
+	'^\| instructions per getpid entry on isolated vCPUs .* \| entry-getpid \| 517.0 \[517.0, 517.0\] \| 535.0 \[535.0, 535.0\] \(\+18.0\) \| 535.0 \[535.0, 535.0\] \(\+18.0\) \|$' "$d3"
+check_grep "icount, three kernels: and on housekeeping vCPUs" \
+	'^\| instructions per getpid entry on housekeeping vCPUs .* \| 317.0 \[317.0, 317.0\] \| 317.0 \[317.0, 317.0\] \(\+0.0\) \|' "$d3"
+check_grep "icount, three kernels: break-even per variant, 63.1 x 1104 / 18" \
+	'^\| break-even entry rate \(icount.* \| - \| 3,870 entries/s per isolated CPU \(63.1 saved x 1104.0 / 18.0; provoked\) \|' "$d3"
+check "icount, three kernels: no IPI rows for cases without ipi.json" \
+	bash -c "! grep -q '| ipi-cost | not recorded' '$d3'"
