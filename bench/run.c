@@ -45,7 +45,7 @@ static const char *const role_names[] = { "noise", "provoker", "collector", "mea
 struct task {
 	char name[64];
 	enum role role;
-	char *argv[48];
+	char *argv[80];
 	int argc;
 	struct ib_cpuset cpus;
 	int restart;		/* restarted when it exits (hackbench loop) */
@@ -76,6 +76,45 @@ struct runner {
 };
 
 static struct runner R;
+
+/*
+ * The steady-state window: from the first moment every measurement thread
+ * on the isolated CPUs is running its loop to the last moment they all
+ * still were (CLOCK_MONOTONIC seconds, like the ipi collector's trace
+ * clock). Watched in /proc, which reads the threads' state without
+ * disturbing their CPUs: field 3 (state), 14/15 (utime/stime), 39 (last
+ * CPU), 41 (policy) of /proc/<pid>/task/<tid>/stat.
+ */
+enum steady_mode {
+	STEADY_NONE,	/* no window: the collectors' own on -> off ("collector") */
+	STEADY_SPIN,	/* oslat: a running thread per isolated CPU, user time growing */
+	STEADY_RT,	/* cyclictest: a SCHED_FIFO thread per isolated CPU */
+	STEADY_SPAN,	/* idle: the measurement's own span (nothing runs there) */
+};
+
+#define STEADY_POLL_S	0.1
+/* Looks in a row that end the window: a thread preempted for one look has
+ * not stopped its loop (the window still ends at the last good look). */
+#define STEADY_MISSES	5
+/* The same threads for this long before the window opens: oslat first runs
+ * a one-second pre-heat with threads of its own, then the measurement's. */
+#define STEADY_SETTLE_S	1.5
+#define STEADY_FILE	"steady-window.txt"
+#define STEADY_MAX_THREADS 64
+
+struct steady {
+	enum steady_mode mode;
+	pid_t pid;
+	struct { pid_t tid; unsigned long long ticks; } prev[STEADY_MAX_THREADS];
+	int nprev;
+	double start, end, last_ok;	/* 0 = not yet */
+	double next_poll;
+	int misses;			/* looks in a row that were not steady */
+	pid_t tids[IB_MAX_CPUS];	/* the good thread of each isolated CPU */
+	double stable_since;		/* since when these were the good threads */
+};
+
+static struct steady W;
 
 static double now(void)
 {
@@ -428,6 +467,175 @@ static void on_signal(int sig)
 	R.stop = 1;
 }
 
+/* --- the steady-state window (see struct steady) ------------------------ */
+
+static void signal_provokers(int sig)
+{
+	for (int i = 0; i < R.ntasks; i++)
+		if (R.tasks[i].role == ROLE_PROVOKER && R.tasks[i].pid > 0)
+			kill(R.tasks[i].pid, sig);
+}
+
+/* The window for the ipi collector, which reads it when it stops. */
+static void steady_write(void)
+{
+	FILE *f = fopen(path_in(STEADY_FILE), "w");
+
+	if (!f) {
+		record_error("cannot write %s: %s", STEADY_FILE, strerror(errno));
+		return;
+	}
+	if (W.start)
+		fprintf(f, "start %.9f\n", W.start);
+	if (W.end)
+		fprintf(f, "end %.9f\n", W.end);
+	fclose(f);
+}
+
+static void steady_begin(double t)
+{
+	W.start = t;
+	W.last_ok = t;
+	steady_write();
+	signal_provokers(SIGUSR1);
+	logmsg("steady state: every measurement thread is in its loop (%.3f s)", t - R.t0);
+}
+
+/* The first thread stopped (or the measurement ended): close the window. */
+static void steady_stop(void)
+{
+	if (!W.start || W.end)
+		return;
+	W.end = W.last_ok;
+	steady_write();
+	signal_provokers(SIGUSR2);
+	logmsg("steady state ended (%.3f s): window %.3f s", W.end - R.t0, W.end - W.start);
+}
+
+/* Fields 3.. of a /proc stat line, after the command name; count or -1. */
+static int stat_fields(const char *path, char **tok, int max, char *buf, size_t len)
+{
+	char *p, *save = NULL;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), k = 0;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	if (!p)
+		return -1;
+	for (p = strtok_r(p + 1, " \n", &save); p && k < max; p = strtok_r(NULL, " \n", &save))
+		tok[k++] = p;
+	return k;
+}
+
+/*
+ * Whether every isolated CPU has a measurement thread in its loop now; the
+ * good thread of each CPU goes into @tids.
+ */
+static bool steady_now(pid_t *tids)
+{
+	char path[PATH_MAX], buf[1024], *tok[40];
+	struct ib_cpuset ok;
+	typeof(W.prev) next;
+	int nnext = 0;
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)W.pid);
+	d = opendir(path);
+	if (!d)
+		return false;
+	ib_cpuset_zero(&ok);
+	while ((de = readdir(d)) && nnext < STEADY_MAX_THREADS) {
+		pid_t tid = atoi(de->d_name);
+		unsigned long long utime;
+		bool good, seen = false;
+		int cpu;
+
+		if (tid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)W.pid, (int)tid);
+		/* tok[0] is field 3 (state): field N is tok[N - 3]. */
+		if (stat_fields(path, tok, 40, buf, sizeof(buf)) < 39)
+			continue;
+		cpu = atoi(tok[36]);
+		if (cpu < 0 || cpu >= IB_MAX_CPUS || !ib_cpuset_test(&R.job.isolated, cpu))
+			continue;
+		if (W.mode == STEADY_SPIN && atoi(tok[38]) != SCHED_OTHER) {
+			struct sched_param sp = { .sched_priority = 0 };
+
+			/* oslat's thread inherited its main thread's SCHED_FIFO. */
+			if (sched_setscheduler(tid, SCHED_OTHER, &sp) < 0)
+				record_error("cannot make oslat thread %d SCHED_OTHER: %s", (int)tid,
+					     strerror(errno));
+			else
+				logmsg("oslat thread %d on CPU %d: SCHED_OTHER", (int)tid, cpu);
+		}
+		utime = strtoull(tok[11], NULL, 10);
+		next[nnext].tid = tid;
+		next[nnext++].ticks = utime;
+		if (W.mode == STEADY_SPIN) {
+			/* Running, and its user time grew since the last look. */
+			good = false;
+			for (int i = 0; i < W.nprev; i++)
+				if (W.prev[i].tid == tid) {
+					seen = true;
+					good = tok[0][0] == 'R' && utime > W.prev[i].ticks;
+				}
+			good &= seen;
+		} else {
+			/* cyclictest's threads sleep between samples; SCHED_FIFO (1)
+			 * is set right before their loop. */
+			good = atoi(tok[38]) == SCHED_FIFO && (tok[0][0] == 'R' || tok[0][0] == 'S');
+		}
+		if (good) {
+			ib_cpuset_set(&ok, cpu);
+			tids[cpu] = tid;
+		}
+	}
+	closedir(d);
+	memcpy(W.prev, next, nnext * sizeof(next[0]));
+	W.nprev = nnext;
+	return ib_cpuset_count(&ok) == ib_cpuset_count(&R.job.isolated);
+}
+
+static void steady_poll(void)
+{
+	static pid_t tids[IB_MAX_CPUS];
+	double t = now();
+	bool steady;
+
+	if (W.mode == STEADY_NONE || W.end || t < W.next_poll)
+		return;
+	W.next_poll = t + STEADY_POLL_S;
+	if (W.mode == STEADY_SPAN) {
+		steady = true;
+	} else {
+		memset(tids, 0, sizeof(tids));
+		steady = steady_now(tids);
+		if (steady && memcmp(tids, W.tids, sizeof(tids))) {
+			memcpy(W.tids, tids, sizeof(tids));
+			W.stable_since = t;
+		}
+		steady &= t - W.stable_since >= STEADY_SETTLE_S;
+	}
+	if (steady) {
+		W.misses = 0;
+		if (!W.start)
+			steady_begin(t);
+		else
+			W.last_ok = t;
+	} else if (W.start && ++W.misses >= STEADY_MISSES) {
+		steady_stop();
+	}
+}
+
 /*
  * Sleep @secs while reaping (and, during the measurement, sampling which
  * tasks run on the isolated CPUs); returns early on a stop signal. A /proc
@@ -442,8 +650,12 @@ static void wait_for(double secs, struct task *until_exit)
 		double t = now();
 
 		reap(1);
-		if (until_exit && until_exit->pid <= 0)
+		if (until_exit && until_exit->pid <= 0) {
+			steady_stop();
 			return;
+		}
+		if (until_exit)
+			steady_poll();
 		if (t >= end)
 			return;
 		if (t >= next_sample) {
@@ -507,6 +719,18 @@ static void add_noise(const char *kind)
 	}
 }
 
+static enum steady_mode steady_mode_of(const char *case_name)
+{
+	if (!strcmp(case_name, "oslat"))
+		return STEADY_SPIN;
+	if (!strcmp(case_name, "cyclictest"))
+		return STEADY_RT;
+	if (!strcmp(case_name, "idle"))
+		return STEADY_SPAN;
+	/* entry: isolbench-entry's workers run under perf and sweep rates. */
+	return STEADY_NONE;
+}
+
 static void add_provoker(const struct ib_job_provoker *p)
 {
 	char name[64], cpus[64];
@@ -522,6 +746,13 @@ static void add_provoker(const struct ib_job_provoker *p)
 	arg(t, "--rate"); arg(t, "%g", p->rate);
 	/* Until stopped: collectors may take a while to arm. */
 	arg(t, "--duration"); arg(t, "0");
+	/* The same work on every kernel: a fixed number of operations, started
+	 * when the measurement reaches its steady state (SIGUSR1) where the
+	 * runner watches for it; SIGUSR2 ends the window. */
+	arg(t, "--operations"); arg(t, "%.0f", p->operations > 0 ? p->operations :
+				     p->rate * R.job.duration_s + 0.5);
+	if (steady_mode_of(R.job.case_name) != STEADY_NONE)
+		arg(t, "--start-signal");
 	arg(t, "--cpus"); arg(t, "%s", cpus);
 	if (!strcmp(p->kind, "munmap")) {
 		ib_cpuset_format(&R.job.isolated, cpus, sizeof(cpus));
@@ -548,6 +779,25 @@ static void add_collector(const char *kind)
 		arg(t, "isolbench-ipi"); arg(t, "--isolated"); arg(t, "%s", iso);
 		arg(t, "--json"); arg(t, "%s", path_in(t->out_file));
 		arg(t, "--armed-file"); arg(t, "%s", path_in(t->armed_file));
+		if (steady_mode_of(R.job.case_name) != STEADY_NONE) {
+			arg(t, "--window-file"); arg(t, "%s", path_in(STEADY_FILE));
+		}
+		/* Two context events per kernel entry at isolbench-entry's rates
+		 * would change what it measures (and overflow the buffers). */
+		if (!strcmp(R.job.case_name, "entry")) {
+			arg(t, "--no-context");
+			arg(t, "entry case: isolbench-entry enters the kernel on the isolated CPUs "
+			    "at the rates %s (per second); tracing user_enter/user_exit at every "
+			    "entry would change what it measures", R.job.entry_rates);
+		} else if (!strcmp(R.job.case_name, "cyclictest")) {
+			/* Every wake-up is idle exit, user enter, user exit, idle entry:
+			 * four more events in the path whose latency is measured. */
+			arg(t, "--no-context");
+			arg(t, "cyclictest case: each isolated CPU wakes every %d us; four "
+			    "context events per wake-up (%.0f per second per CPU) would add to "
+			    "the wake-up latencies it measures", R.job.cyclictest_interval_us,
+			    4e6 / (R.job.cyclictest_interval_us ? R.job.cyclictest_interval_us : 1));
+		}
 		/* A stacktrace trigger on the send events: the sender's kernel stack
 		 * of every IPI to the isolated CPUs, top stacks per callback. */
 		if (!strcmp(kind, "ipi-stacks"))
@@ -571,6 +821,44 @@ static void add_collector(const char *kind)
 		arg(t, "-e"); arg(t, "ipi:ipi_send_cpumask"); arg(t, "-f"); arg(t, "cpumask & CPUS{%s}", iso);
 		arg(t, "-e"); arg(t, "ipi:ipi_send_cpu"); arg(t, "-f"); arg(t, "cpu & CPUS{%s}", iso);
 		arg(t, "-e"); arg(t, "csd:csd_queue_cpu"); arg(t, "-f"); arg(t, "cpu & CPUS{%s}", iso);
+		/* What the isolated CPUs were doing, as the ipi collector traces it
+		 * (its context classification can be replayed on the report), but
+		 * not at isolbench-entry's kernel-entry rates. */
+		if (strcmp(R.job.case_name, "entry")) {
+			static const char *const ctx_events[] = {
+				"irq_vectors:call_function_entry",
+				"irq_vectors:call_function_single_entry",
+				"irq_vectors:reschedule_entry", "irq_vectors:local_timer_entry",
+				"context_tracking:user_enter", "context_tracking:user_exit",
+				"power:cpu_idle",
+			};
+
+			for (size_t k = 0; k < sizeof(ctx_events) / sizeof(ctx_events[0]); k++) {
+				arg(t, "-e"); arg(t, "%s", ctx_events[k]);
+				arg(t, "-f"); arg(t, "CPU & CPUS{%s}", iso);
+			}
+		}
+	} else if (!strcmp(kind, "osnoise")) {
+		/* The osnoise tracer under the workload: noise time per source. */
+		t = add_task("osnoise", ROLE_COLLECTOR, &cpu0);
+		if (!t)
+			return;
+		snprintf(t->out_file, sizeof(t->out_file), "osnoise.json");
+		snprintf(t->armed_file, sizeof(t->armed_file), ".osnoise.armed");
+		/* Arming (instance, buffers, the tracer's hooks) took over 60 s at
+		 * normal priority under kbuild noise in an emulated guest. */
+		t->fifo_prio = 1;
+		/* Armed before the ipi collector and stopped after it, as trace-cmd:
+		 * the text patching of the tracer's hooks stays out of ipi.json. */
+		t->stop_stage = 1;
+		arg(t, "isolbench-osnoise"); arg(t, "--isolated"); arg(t, "%s", iso);
+		/* The measurement's own threads are the workload, not noise (comm prefix). */
+		arg(t, "--workload"); arg(t, "%s", !strcmp(R.job.case_name, "oslat") ||
+			!strcmp(R.job.case_name, "cyclictest") ? R.job.case_name : "isolbench-");
+		arg(t, "--json"); arg(t, "%s", path_in(t->out_file));
+		arg(t, "--trace-out"); arg(t, "%s", path_in("osnoise.trace.txt"));
+		arg(t, "--armed-file"); arg(t, "%s", path_in(t->armed_file));
+		arg(t, "-q");
 	}
 	/* irqstat is not a process: /proc snapshots are taken by the runner. */
 }
@@ -680,6 +968,13 @@ static struct task *add_measurement(void)
 		if (!t)
 			return NULL;
 		snprintf(t->out_file, sizeof(t->out_file), "oslat.json");
+		/* With hackbench and a kernel build on the housekeeping vCPUs an
+		 * emulated guest gave oslat's main thread too little CPU to start
+		 * its threads within a minute: it runs SCHED_FIFO 1 there. Its
+		 * threads inherit that; the runner puts each back to SCHED_OTHER
+		 * once it is on its isolated CPU (steady_now()), long before RT
+		 * throttling could stop a spinning FIFO thread. */
+		t->fifo_prio = 1;
 		arg(t, "oslat"); arg(t, "-c"); arg(t, "%s", iso); arg(t, "-C"); arg(t, "%s", hk0);
 		arg(t, "-D"); arg(t, "%d", (int)j->duration_s);
 		arg(t, "-b"); arg(t, "%d", j->oslat_buckets);
@@ -853,6 +1148,14 @@ static void write_record(const char *status, double t_measure_start, double t_me
 	json_object_object_add(rec, "measure_start_s", json_object_new_double(t_measure_start));
 	json_object_object_add(rec, "measure_end_s", json_object_new_double(t_measure_end));
 	json_object_object_add(rec, "total_s", json_object_new_double(now() - R.t0));
+	if (W.start && W.end) {
+		struct json_object *w = json_object_new_object();
+
+		json_object_object_add(w, "start_mono_s", json_object_new_double(W.start));
+		json_object_object_add(w, "end_mono_s", json_object_new_double(W.end));
+		json_object_object_add(w, "duration_s", json_object_new_double(W.end - W.start));
+		json_object_object_add(rec, "steady_window", w);
+	}
 	for (int i = 0; i < R.ntasks; i++) {
 		struct task *t = &R.tasks[i];
 		struct json_object *o = json_object_new_object(), *av = json_object_new_array();
@@ -932,6 +1235,20 @@ int main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	pin_self(&R.job.housekeeping);
+	/*
+	 * SCHED_FIFO 1 for the runner itself: it watches the measurement's
+	 * threads every 0.1 s for the steady-state window, and with the seed's
+	 * load (hundreds of hackbench processes and a kernel build) on the
+	 * housekeeping vCPUs of an emulated guest it did not get to look once
+	 * during a whole oslat run. It sleeps between looks. Its children start
+	 * as SCHED_OTHER (reset on fork); the tasks that need it set their own.
+	 */
+	{
+		struct sched_param sp = { .sched_priority = 1 };
+
+		if (sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &sp) < 0)
+			logmsg("warning: SCHED_FIFO for the runner: %s", strerror(errno));
+	}
 	logmsg("run %s: case %s for %.0f s, warm-up %.0f s", R.job.run_id, R.job.case_name,
 	       R.job.duration_s, R.job.warmup_s);
 
@@ -954,10 +1271,12 @@ int main(int argc, char **argv)
 
 		/* trace-cmd first, armed before the ipi collector starts: the
 		 * collector's window then lies inside trace-cmd's, and the two
-		 * can be compared count for count. */
+		 * can be compared count for count. osnoise too: enabling its
+		 * tracer patches kernel text, which must not fall into ipi.json. */
 		for (int pass = 0; pass < 2; pass++)
 			for (int i = 0; i < R.job.ncollectors; i++)
-				if ((pass == 0) == !strcmp(R.job.collectors[i], "trace-cmd"))
+				if ((pass == 0) == (!strcmp(R.job.collectors[i], "trace-cmd") ||
+						    !strcmp(R.job.collectors[i], "osnoise")))
 					add_collector(R.job.collectors[i]);
 		/* Each collector that says when it is armed is waited for (up to
 		 * 60 s) before the next starts; then 2 s for the others. */
@@ -980,7 +1299,9 @@ int main(int argc, char **argv)
 	}
 
 	measure = add_measurement();
+	W.mode = steady_mode_of(R.job.case_name);
 	if (measure && start_task(measure) == 0) {
+		W.pid = measure->pid;
 		t_ms = now() - R.t0;
 		logmsg("measuring: %s", measure->argv[0]);
 		/* The tool ends itself; the margin covers its calibration. */
@@ -990,6 +1311,15 @@ int main(int argc, char **argv)
 			stop_task(measure, SIGKILL);
 		}
 		t_me = now() - R.t0;
+	}
+	steady_stop();
+	if (W.mode != STEADY_NONE && !W.start) {
+		char w[256];
+
+		snprintf(w, sizeof(w), "the measurement never reached its steady state: no "
+			 "window (the collectors count from on to off), provokers did nothing");
+		logmsg("warning: %s", w);
+		json_object_array_add(R.warnings, json_object_new_string(w));
 	}
 	if (R.stop)
 		record_error("stopped by a signal before the end of the run");

@@ -12,9 +12,19 @@
  *               it and wait until its JIT memory is freed: a 2 MiB pack of
  *               executable vmalloc memory is allocated, made read-only
  *               (CPA flush) and freed -> flush_tlb_kernel_range() (deferred)
+ *   module      load and unload isolbench_provoke.ko (finit_module,
+ *               delete_module): its memory is vmalloc'd, made read-only
+ *               (CPA flush) and vfree'd; its static key and static call are
+ *               patched at init and exit -> do_sync_core, kernel TLB flushes
  *   munmap      the control: map, touch and unmap user memory while threads
  *               of the same process spin in user space on the victim CPUs ->
  *               user TLB shootdown (must NOT be deferred by the series)
+ *
+ * The same work on every kernel: --operations N stops after N operations.
+ * With --start-signal the operations start at SIGUSR1 (the runner's
+ * "every measurement thread is in its loop") and SIGUSR2 ends the window
+ * (the first thread stopped): what was done in between is
+ * "operations_in_window"; no operation starts after SIGUSR2.
  *
  * Each kind is one entry of storm_kinds[]: a setup, one operation, a
  * cleanup. Cleanup runs on every exit path after a successful setup,
@@ -46,6 +56,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 
 #include <json-c/json.h>
 
@@ -79,6 +90,9 @@ enum exit_code {
 #define DEFAULT_TRACEFS		"/sys/kernel/tracing"
 #define KPROBE_GROUP		"isolbench"
 #define INSTANCE_PREFIX		"isolbench-storm-"
+/* build-kernel ships it with the kernel; the job share carries it to the guest. */
+#define MODULE_PATH		"/job/modules/isolbench_provoke.ko"
+#define MODULE_NAME		"isolbench_provoke"
 
 /* Everything the command line decides. */
 struct storm_settings {
@@ -95,9 +109,27 @@ struct storm_settings {
 	uint64_t bpf_insns;
 	uint64_t bpf_batch;
 	uint64_t munmap_pages;
+	const char *module_path;
 	const char *json_path;
 	bool quiet;
+	uint64_t operations;		/* stop after this many, 0 = no limit */
+	bool start_signal;		/* wait for SIGUSR1, window ends at SIGUSR2 */
 };
+
+/* The runner's window signals (--start-signal), CLOCK_MONOTONIC ns. */
+static volatile sig_atomic_t window_started, window_ended;
+static struct timespec window_start_ts, window_end_ts;
+
+static void on_window(int sig)
+{
+	if (sig == SIGUSR1 && !window_started) {
+		clock_gettime(CLOCK_MONOTONIC, &window_start_ts);
+		window_started = 1;
+	} else if (sig == SIGUSR2 && !window_ended) {
+		clock_gettime(CLOCK_MONOTONIC, &window_end_ts);
+		window_ended = 1;
+	}
+}
 
 struct storm_error {
 	char msg[256];
@@ -138,6 +170,8 @@ struct storm_ctx {
 	uint64_t pack_timeouts;		/* ops whose pack outlived BPF_FREE_WAIT_NS */
 	uint64_t ops_no_new_pack;	/* attaches that fit into a live pack */
 	uint64_t pack_wait_ns;		/* total time spent waiting for frees */
+	/* module */
+	int mod_fd;
 	/* munmap */
 	struct victim *victims;
 	unsigned int nvictims;
@@ -672,6 +706,53 @@ static void bpf_cleanup(struct storm_ctx *ctx)
 	ctx->filter = NULL;
 }
 
+/* ---- module ----------------------------------------------------------- */
+
+static int module_unload(void)
+{
+	return syscall(SYS_delete_module, MODULE_NAME, O_NONBLOCK);
+}
+
+static int module_setup(struct storm_ctx *ctx)
+{
+	ctx->mod_fd = -1;
+	if (access("/proc/modules", F_OK))
+		return setup_fail(ctx, SETUP_UNSUPPORTED, "the kernel has no module support "
+				  "(CONFIG_MODULES is off)");
+	ctx->mod_fd = open(ctx->set->module_path, O_RDONLY | O_CLOEXEC);
+	if (ctx->mod_fd < 0)
+		return setup_fail(ctx, errno == ENOENT ? SETUP_UNSUPPORTED : SETUP_FAILED,
+				  "%s: %s (build-kernel builds it against each kernel with "
+				  "modules; give another with --module)", ctx->set->module_path,
+				  strerror(errno));
+	/* Left loaded by a run that was killed: start from unloaded. */
+	if (module_unload() && errno != ENOENT)
+		return setup_fail(ctx, SETUP_FAILED, "a loaded %s cannot be unloaded: %s",
+				  MODULE_NAME, strerror(errno));
+	return 0;
+}
+
+/* One operation = load and unload the module. */
+static int module_op(struct storm_ctx *ctx)
+{
+	if (syscall(SYS_finit_module, ctx->mod_fd, "", 0)) {
+		storm_error(ctx, "finit_module %s: %s", ctx->set->module_path, strerror(errno));
+		return -1;
+	}
+	if (module_unload()) {
+		storm_error(ctx, "delete_module %s: %s", MODULE_NAME, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void module_cleanup(struct storm_ctx *ctx)
+{
+	if (ctx->mod_fd >= 0)
+		close(ctx->mod_fd);
+	ctx->mod_fd = -1;
+}
+
 /* ---- munmap ----------------------------------------------------------- */
 
 /* A victim: our mm stays active on its CPU, the thread never leaves user space. */
@@ -756,6 +837,8 @@ static const struct storm_kind storm_kinds[] = {
 	  true, kprobe_setup, kprobe_op, kprobe_cleanup },
 	{ "bpf", "attach a JIT-compiled classic BPF filter to sockets, close them",
 	  false, bpf_setup, bpf_op, bpf_cleanup },
+	{ "module", "load and unload the isolbench_provoke module (--module)",
+	  false, module_setup, module_op, module_cleanup },
 	{ "munmap", "mmap+touch+munmap while --victim-cpus spin in our mm (control)",
 	  false, munmap_setup, munmap_op, munmap_cleanup },
 };
@@ -772,6 +855,7 @@ static struct storm_settings set = {
 	.bpf_insns = 16,
 	.bpf_batch = 1,
 	.munmap_pages = 1,
+	.module_path = MODULE_PATH,
 };
 
 __attribute__((format(printf, 1, 2), noreturn))
@@ -808,6 +892,11 @@ static void usage(void)
 	       "      --bpf-insns N        bpf: instructions per filter (2..%d; default 16)\n"
 	       "      --bpf-batch N        bpf: sockets per operation (1..%llu; default 1)\n"
 	       "      --munmap-pages N     munmap: pages per operation (1..%llu; default 1)\n"
+	       "  -n, --operations N       stop after N operations (the same work on every\n"
+	       "                           kernel; default: no limit)\n"
+	       "      --start-signal       start at SIGUSR1; SIGUSR2 ends the counting window\n"
+	       "                           (operations_in_window), no operation starts after it\n"
+	       "      --module PATH        module: the .ko to load (default " MODULE_PATH ")\n"
 	       "      --json FILE          write the counts as JSON (- = stdout)\n"
 	       "  -q, --quiet              no summary on stdout\n"
 	       "  -h, --help               this text\n"
@@ -833,7 +922,7 @@ static void parse_options(int argc, char **argv)
 {
 	enum {
 		OPT_VICTIMS = 256, OPT_TRACEFS, OPT_JSON, OPT_EVENT, OPT_KPROBE_SYMBOL,
-		OPT_BPF_INSNS, OPT_BPF_BATCH, OPT_MUNMAP_PAGES,
+		OPT_BPF_INSNS, OPT_BPF_BATCH, OPT_MUNMAP_PAGES, OPT_START_SIGNAL, OPT_MODULE,
 	};
 	static const struct option longopts[] = {
 		{ "kind", required_argument, NULL, 'k' },
@@ -847,7 +936,10 @@ static void parse_options(int argc, char **argv)
 		{ "bpf-insns", required_argument, NULL, OPT_BPF_INSNS },
 		{ "bpf-batch", required_argument, NULL, OPT_BPF_BATCH },
 		{ "munmap-pages", required_argument, NULL, OPT_MUNMAP_PAGES },
+		{ "module", required_argument, NULL, OPT_MODULE },
 		{ "json", required_argument, NULL, OPT_JSON },
+		{ "operations", required_argument, NULL, 'n' },
+		{ "start-signal", no_argument, NULL, OPT_START_SIGNAL },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -855,7 +947,7 @@ static void parse_options(int argc, char **argv)
 	char err[256];
 	int c;
 
-	while ((c = getopt_long(argc, argv, "k:r:D:c:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "k:r:D:c:n:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			set.kind = NULL;
@@ -863,7 +955,7 @@ static void parse_options(int argc, char **argv)
 				if (!strcmp(optarg, storm_kinds[i].name))
 					set.kind = &storm_kinds[i];
 			if (!set.kind)
-				usage_error("--kind: unknown kind '%s' (tracepoint, kprobe, bpf or munmap)",
+				usage_error("--kind: unknown kind '%s' (tracepoint, kprobe, bpf, module or munmap)",
 					    optarg);
 			break;
 		case 'r':
@@ -908,8 +1000,17 @@ static void parse_options(int argc, char **argv)
 		case OPT_MUNMAP_PAGES:
 			set.munmap_pages = opt_u64("--munmap-pages", optarg, 1, MUNMAP_PAGES_MAX);
 			break;
+		case OPT_MODULE:
+			set.module_path = optarg;
+			break;
 		case OPT_JSON:
 			set.json_path = optarg;
+			break;
+		case 'n':
+			set.operations = opt_u64("--operations", optarg, 1, UINT64_MAX / 2);
+			break;
+		case OPT_START_SIGNAL:
+			set.start_signal = true;
 			break;
 		case 'q':
 			set.quiet = true;
@@ -924,7 +1025,7 @@ static void parse_options(int argc, char **argv)
 	if (optind < argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
 	if (!set.kind)
-		usage_error("--kind is required (tracepoint, kprobe, bpf or munmap)");
+		usage_error("--kind is required (tracepoint, kprobe, bpf, module or munmap)");
 	if (set.kind->op == munmap_op && !set.have_victims)
 		usage_error("--kind munmap needs --victim-cpus (the CPUs whose TLBs get flushed)");
 	if (set.kind->op != munmap_op && set.have_victims)
@@ -947,21 +1048,51 @@ struct storm_counts {
 	uint64_t ops;
 	uint64_t failed_ops;
 	double duration_s;
+	uint64_t ops_in_window;		/* done before SIGUSR2 was seen */
+	bool window_known;		/* both window signals came */
+	bool started;			/* operations began (the start signal came) */
 };
 
-/* Paced by absolute deadlines; a late operation moves the schedule (no bursts). */
+static void wait_signal(volatile sig_atomic_t *flag)
+{
+	struct timespec ts = { 0, 20 * 1000000L };
+
+	/* Polled: a signal between the test and a pause() would be missed. */
+	while (!*flag && !stop_signal)
+		nanosleep(&ts, NULL);
+}
+
+static uint64_t ts_ns(const struct timespec *ts)
+{
+	return ts->tv_sec * 1000000000ULL + ts->tv_nsec;
+}
+
+/*
+ * Paced by absolute deadlines; a late operation moves the schedule (no
+ * bursts). Ends at --duration, --operations, a stop signal, or (with
+ * --start-signal) the end of the window.
+ */
 static void storm_run(struct storm_ctx *ctx, struct storm_counts *c)
 {
 	double period = set.rate ? 1e9 / (double)set.rate : 0;
-	uint64_t start = now_ns(), end, t;
-	double next = (double)start;
+	uint64_t start, end, t;
+	double next;
 
+	if (set.start_signal) {
+		wait_signal(&window_started);
+		if (!window_started)
+			return;
+	}
+	c->started = true;
+	start = now_ns();
+	next = (double)start;
 	end = set.duration_ns ? start + set.duration_ns : UINT64_MAX;
 	for (;;) {
 		if (set.rate && (double)now_ns() < next)
 			sleep_until((uint64_t)next);
 		t = now_ns();
-		if (stop_signal || t >= end)
+		if (stop_signal || t >= end || window_ended ||
+		    (set.operations && c->ops + c->failed_ops >= set.operations))
 			break;
 		if (set.kind->op(ctx))
 			c->failed_ops++;
@@ -975,6 +1106,19 @@ static void storm_run(struct storm_ctx *ctx, struct storm_counts *c)
 		}
 	}
 	c->duration_s = ((t < end ? t : end) - start) / 1e9;
+	if (!set.start_signal)
+		return;
+	/* An operation under way when SIGUSR2 came started inside the window. */
+	c->ops_in_window = c->ops;
+	wait_signal(&window_ended);
+	c->window_known = window_ended;
+	/*
+	 * Stay until stopped: the cleanup must not run while collectors still
+	 * record. Removing the kprobe event resets every ring buffer (the
+	 * kernel's rule for removed dynamic events), which wiped trace-cmd's
+	 * unread data when the storm left at the end of the window.
+	 */
+	wait_signal(&stop_signal);
 }
 
 static struct json_object *cpus_json(const struct ib_cpuset *s)
@@ -1013,11 +1157,32 @@ static struct json_object *build_json(struct storm_ctx *ctx, const struct storm_
 		json_object_array_add(errors, json_object_new_string(buf));
 	}
 	json_object_object_add(root, "tool", json_object_new_string(TOOL));
-	json_object_object_add(root, "schema", json_object_new_int(1));
+	json_object_object_add(root, "schema", json_object_new_int(2));
 	json_object_object_add(root, "kind", json_object_new_string(set.kind->name));
 	json_object_object_add(root, "target_rate", json_object_new_int64(set.rate));
 	json_object_object_add(root, "achieved_rate", ib_json_double(achieved));
 	json_object_object_add(root, "ops", json_object_new_int64(c->ops));
+	/* The contract names (docs/results.md): the same work on every kernel. */
+	json_object_object_add(root, "operations", json_object_new_int64(c->ops));
+	if (set.operations) {
+		json_object_object_add(root, "operations_target",
+				       json_object_new_int64(set.operations));
+		json_object_object_add(root, "target_reached",
+				       json_object_new_boolean(c->ops >= set.operations));
+	}
+	if (set.start_signal) {
+		struct json_object *w = json_object_new_array();
+
+		json_object_object_add(root, "started_by_signal",
+				       json_object_new_boolean(c->started));
+		if (c->window_known) {
+			json_object_object_add(root, "operations_in_window",
+					       json_object_new_int64(c->ops_in_window));
+			json_object_array_add(w, ib_json_double(ts_ns(&window_start_ts) / 1e9));
+			json_object_array_add(w, ib_json_double(ts_ns(&window_end_ts) / 1e9));
+		}
+		json_object_object_add(root, "window_mono_s", w);
+	}
 	json_object_object_add(root, "failed_ops", json_object_new_int64(c->failed_ops));
 	json_object_object_add(root, "duration_s", ib_json_double(c->duration_s));
 	json_object_object_add(root, "cpus", cpus_json(cpus));
@@ -1054,6 +1219,9 @@ static void install_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	sa.sa_handler = on_window;
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
 }
 
 /* The CPUs the storm runs on: pin to --cpus, or report the inherited affinity. */
@@ -1127,12 +1295,19 @@ int main(int argc, char **argv)
 
 		if (counts.failed_ops)
 			ret = EXIT_UNTRUSTWORTHY;
+		if (set.start_signal && !counts.started)
+			storm_error(&ctx, "the start signal (SIGUSR1) never came: no operation done");
+		if (set.operations && counts.ops < set.operations) {
+			storm_error(&ctx, "did %" PRIu64 " of the %" PRIu64 " operations asked",
+				    counts.ops, set.operations);
+			ret = EXIT_UNTRUSTWORTHY;
+		}
 		if (set.rate && achieved < RATE_TRUST_RATIO * set.rate) {
 			storm_error(&ctx, "achieved only %.1f operations/s (%.0f%% of the target)",
 				    achieved, 100.0 * achieved / set.rate);
 			ret = EXIT_UNTRUSTWORTHY;
 		}
-		if (stop_signal && set.duration_ns) {
+		if (stop_signal && set.duration_ns && !window_ended) {
 			storm_error(&ctx, "interrupted by signal %d after %.3f s", (int)stop_signal,
 				    counts.duration_s);
 			ret = EXIT_UNTRUSTWORTHY;

@@ -20,6 +20,8 @@
  *                                           (receiver side, on the isolated CPUs)
  *   ct_work_defer, ct_work_run              (patched kernel only, looked up by
  *                                            name in any event system)
+ *   context_tracking:user_enter/user_exit, power:cpu_idle
+ *                                           (on the isolated CPUs)
  * Each event gets a kernel filter on the isolated CPUs: "F & CPUS{L}" (6.6+),
  * else "F & MASK{L}", else (scalar fields) "F == a || F == b ...". The
  * receiver-side events filter on the common CPU field rather than using
@@ -36,9 +38,16 @@
  * enabling them is not counted. CSDs are matched to the IPIs they caused by
  * collectors/ipi_match.c.
  *
- * JSON (schema 1):
+ * What the isolated CPUs were doing when each IPI arrived (user, kernel,
+ * idle) comes from context_tracking:user_enter/user_exit and power:cpu_idle
+ * on them (not with --no-context); ipi_match.c ("Context") has the rules.
+ * The per-context counts and times cover the counting window: the runner's
+ * steady state (--window-file, read at the end), else tracing on -> off.
+ *
+ * JSON (schema 2; docs/results.md has the schema 2 members "window",
+ * "context" and per_callback[].per_context / per_cpu_context):
  * {
- *   "tool": "isolbench-ipi", "schema": 1,
+ *   "tool": "isolbench-ipi", "schema": 2,
  *   "kernel": "<uname -r>", "isolated": "2-3",
  *   "duration_s": 20.0,               measured window (tracing on -> off)
  *   "window_mono_s": [on, off],       the window in CLOCK_MONOTONIC seconds
@@ -145,6 +154,8 @@ struct ipi_settings {
 	bool quiet;
 	uint64_t rt_prio;		/* SCHED_FIFO priority, 0 = leave as is */
 	const char *armed_file;		/* created once tracing is on */
+	const char *no_context;		/* why the context is not traced, or NULL */
+	const char *window_file;	/* the steady-state window, read at the end */
 };
 
 /* Which field an event is filtered on. */
@@ -168,6 +179,7 @@ struct traced_event {
 	struct tep_format_field *f_callsite;
 	struct tep_format_field *f_func;
 	struct tep_format_field *f_work;
+	struct tep_format_field *f_state;	/* cpu_idle */
 	struct ipi_ctx *ctx;
 	bool enabled;
 	char filter[512];		/* "" = filtered in user space */
@@ -192,7 +204,18 @@ static struct traced_event events[] = {
 	/* Patched kernel only; the system is found at run time. */
 	EV("ct_work_defer", NULL, IB_IPI_REC_CT_DEFER, 0, FILT_SCALAR, NULL, false),
 	EV("ct_work_run", NULL, IB_IPI_REC_CT_RUN, 0, FILT_COMMON_CPU, NULL, false),
+	/* What the isolated CPUs are doing (not with --no-context). */
+	EV("user_enter", "context_tracking", IB_IPI_REC_USER_ENTER, 0, FILT_COMMON_CPU, NULL,
+	   false),
+	EV("user_exit", "context_tracking", IB_IPI_REC_USER_EXIT, 0, FILT_COMMON_CPU, NULL, false),
+	EV("cpu_idle", "power", IB_IPI_REC_IDLE, 0, FILT_COMMON_CPU, NULL, false),
 };
+
+static bool is_context_event(const struct traced_event *te)
+{
+	return te->type == IB_IPI_REC_USER_ENTER || te->type == IB_IPI_REC_USER_EXIT ||
+	       te->type == IB_IPI_REC_IDLE;
+}
 
 #define NR_EVENTS (sizeof(events) / sizeof(events[0]))
 
@@ -218,6 +241,9 @@ struct ipi_ctx {
 	bool mono_clock;
 	uint64_t t_on_ns, t_off_ns;
 	uint64_t events_seen;
+	uint64_t user_events[IB_MAX_CPUS];	/* user_enter/user_exit per CPU */
+	uint64_t win_start_ns, win_end_ns;	/* the counting window */
+	const char *win_how;
 	uint64_t missed_in_stream;
 	bool missed_unknown;
 	uint64_t drains;
@@ -530,6 +556,14 @@ static int on_event(struct tep_event *event, struct tep_record *record, int cpu,
 		}
 		break;
 	case IB_IPI_REC_RECV:
+	case IB_IPI_REC_USER_ENTER:
+	case IB_IPI_REC_USER_EXIT:
+		if (cpu >= 0 && cpu < IB_MAX_CPUS)
+			ctx->user_events[cpu]++;
+		break;
+	case IB_IPI_REC_IDLE:
+		/* PWR_EVENT_EXIT is (u32)-1. */
+		rec.idle_exit = (uint32_t)field_num(te->f_state, record) == UINT32_MAX;
 		break;
 	case IB_IPI_REC_CT_DEFER:
 		rec.target = field_num(te->f_cpu, record);
@@ -723,7 +757,12 @@ static bool bind_fields(struct ipi_ctx *ctx, struct traced_event *te)
 			te->f_mask && (te->f_mask->flags & TEP_FIELD_IS_DYNAMIC)) &&
 		       te->f_callsite && te->f_func;
 	case IB_IPI_REC_RECV:
+	case IB_IPI_REC_USER_ENTER:
+	case IB_IPI_REC_USER_EXIT:
 		return true;
+	case IB_IPI_REC_IDLE:
+		te->f_state = tep_find_field(te->ev, "state");
+		return te->f_state != NULL;
 	case IB_IPI_REC_CT_DEFER:
 		te->f_cpu = first_field(te->ev, cpu_names);
 		if (!te->f_cpu || (te->f_cpu->flags & (TEP_FIELD_IS_DYNAMIC | TEP_FIELD_IS_ARRAY))) {
@@ -799,7 +838,7 @@ static int setup_events(struct ipi_ctx *ctx)
 	for (size_t i = 0; i < NR_EVENTS; i++) {
 		bool dup = false;
 
-		if (!events[i].sys[0])
+		if (!events[i].sys[0] || (ctx->set->no_context && is_context_event(&events[i])))
 			continue;
 		for (int s = 0; s < nsys; s++)
 			dup |= !strcmp(systems[s], events[i].sys);
@@ -819,7 +858,8 @@ static int setup_events(struct ipi_ctx *ctx)
 
 		te->ctx = ctx;
 		te->enabled = false;
-		te->ev = te->sys[0] ? tep_find_event_by_name(ctx->tep, te->sys, te->name) : NULL;
+		te->ev = te->sys[0] && !(ctx->set->no_context && is_context_event(te)) ?
+			 tep_find_event_by_name(ctx->tep, te->sys, te->name) : NULL;
 		if (te->ev && !bind_fields(ctx, te)) {
 			warn(ctx, "%s:%s lacks the expected fields, not used", te->sys, te->name);
 			te->ev = NULL;
@@ -1049,6 +1089,129 @@ static struct json_object *stacks_json(struct ipi_ctx *ctx)
 	return o;
 }
 
+/* "window": the counting window of the per-context counts (schema 2). */
+static struct json_object *window_json(struct ipi_ctx *ctx)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "start_mono_s", ib_json_double(ctx->win_start_ns / 1e9));
+	json_object_object_add(o, "end_mono_s", ib_json_double(ctx->win_end_ns / 1e9));
+	json_object_object_add(o, "duration_s",
+			       ib_json_double((ctx->win_end_ns - ctx->win_start_ns) / 1e9));
+	json_object_object_add(o, "how", json_object_new_string(ctx->win_how));
+	return o;
+}
+
+/*
+ * "context": whether the per-context counts can be trusted, what they were
+ * taken from, and the matcher's times per context (schema 2).
+ */
+static struct json_object *context_json(struct ipi_ctx *ctx)
+{
+	struct json_object *o = json_object_new_object(), *used = json_object_new_array();
+	char reason[512] = "", buf[160];
+	bool all = true;
+	int cpu;
+
+	for (size_t i = 0; i < NR_EVENTS; i++) {
+		const struct traced_event *te = &events[i];
+
+		if (!is_context_event(te) && te->type != IB_IPI_REC_RECV)
+			continue;
+		if (te->enabled || te->ev) {
+			snprintf(buf, sizeof(buf), "%s:%s", te->sys, te->name);
+			json_object_array_add(used, json_object_new_string(buf));
+		} else if (is_context_event(te)) {
+			all = false;
+			if (!reason[0] && !ctx->set->no_context)
+				snprintf(reason, sizeof(reason), "trace event %s:%s is not available "
+					 "in this kernel", te->system, te->name);
+		}
+	}
+	if (ctx->set->no_context)
+		snprintf(reason, sizeof(reason), "%s", ctx->set->no_context);
+	if (all && !reason[0]) {
+		ib_cpuset_for_each(cpu, &ctx->set->isolated) {
+			if (ctx->user_events[cpu])
+				continue;
+			snprintf(reason, sizeof(reason), "no context_tracking:user_enter/user_exit "
+				 "event on CPU %d during the run: context tracking is not active "
+				 "there (not nohz_full?), user and kernel time cannot be told apart",
+				 cpu);
+			break;
+		}
+	}
+	json_object_object_add(o, "classified", json_object_new_boolean(!reason[0]));
+	if (reason[0])
+		json_object_object_add(o, "reason", json_object_new_string(reason));
+	json_object_object_add(o, "events", used);
+	if (ib_ipi_match_context_json(ctx->match, o))
+		fprintf(stderr, TOOL ": out of memory building the JSON\n");
+	return o;
+}
+
+/*
+ * The counting window: the runner's steady-state window (--window-file,
+ * lines "start S" and "end S" in CLOCK_MONOTONIC seconds) clipped to the
+ * trace, else the collector's own on -> off.
+ */
+static void decide_window(struct ipi_ctx *ctx)
+{
+	double start = -1, end = -1, v;
+	char line[128], key[16];
+	FILE *f;
+
+	ctx->win_start_ns = ctx->t_on_ns;
+	ctx->win_end_ns = ctx->t_off_ns;
+	ctx->win_how = "collector";
+	if (!ctx->set->window_file)
+		goto out;
+	f = fopen(ctx->set->window_file, "re");
+	if (!f) {
+		warn(ctx, "no steady-state window (%s: %s): counting from tracing on to off",
+		     ctx->set->window_file, strerror(errno));
+		goto out;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%15s %lf", key, &v) != 2)
+			continue;
+		if (!strcmp(key, "start"))
+			start = v;
+		else if (!strcmp(key, "end"))
+			end = v;
+	}
+	fclose(f);
+	if (start < 0 || end <= start) {
+		warn(ctx, "%s has no complete steady-state window (start %.3f, end %.3f): "
+		     "counting from tracing on to off", ctx->set->window_file, start, end);
+		goto out;
+	}
+	if (!ctx->mono_clock) {
+		warn(ctx, "the trace clock is not mono: the steady-state window cannot be "
+		     "applied, counting from tracing on to off");
+		goto out;
+	}
+	ctx->win_start_ns = (uint64_t)(start * 1e9);
+	ctx->win_end_ns = (uint64_t)(end * 1e9);
+	if (ctx->win_start_ns < ctx->t_on_ns || ctx->win_end_ns > ctx->t_off_ns)
+		warn(ctx, "the steady-state window [%.3f, %.3f] s is not inside the trace "
+		     "[%.3f, %.3f] s: clipped", start, end, ctx->t_on_ns / 1e9,
+		     ctx->t_off_ns / 1e9);
+	if (ctx->win_start_ns < ctx->t_on_ns)
+		ctx->win_start_ns = ctx->t_on_ns;
+	if (ctx->win_end_ns > ctx->t_off_ns)
+		ctx->win_end_ns = ctx->t_off_ns;
+	if (ctx->win_end_ns <= ctx->win_start_ns) {
+		ctx->win_start_ns = ctx->t_on_ns;
+		ctx->win_end_ns = ctx->t_off_ns;
+		goto out;
+	}
+	ctx->win_how = "steady-state";
+out:
+	if (ctx->mono_clock)
+		ib_ipi_match_set_window(ctx->match, ctx->win_start_ns, ctx->win_end_ns);
+}
+
 static struct json_object *build_json(struct ipi_ctx *ctx, uint64_t lost,
 				      struct json_object *ring)
 {
@@ -1060,7 +1223,7 @@ static struct json_object *build_json(struct ipi_ctx *ctx, uint64_t lost,
 	char buf[256];
 
 	json_object_object_add(root, "tool", json_object_new_string(TOOL));
-	json_object_object_add(root, "schema", json_object_new_int(1));
+	json_object_object_add(root, "schema", json_object_new_int(2));
 	json_object_object_add(root, "kernel", json_object_new_string(uname(&uts) ? "" : uts.release));
 	ib_cpuset_format(&ctx->set->isolated, buf, sizeof(buf));
 	json_object_object_add(root, "isolated", json_object_new_string(buf));
@@ -1104,6 +1267,8 @@ static struct json_object *build_json(struct ipi_ctx *ctx, uint64_t lost,
 		ctx->symbols ? "kallsyms" : "unavailable"));
 	if (ib_ipi_match_json(ctx->match, root))
 		fprintf(stderr, TOOL ": out of memory building the JSON\n");
+	json_object_object_add(root, "window", window_json(ctx));
+	json_object_object_add(root, "context", context_json(ctx));
 
 	/* ct_work: "present" and which events, next to the matcher's counts. */
 	if (json_object_object_get_ex(root, "ct_work", &ct)) {
@@ -1174,6 +1339,10 @@ static void usage(FILE *f)
 		"                        CPU delays neither arming nor drains (0..%llu, 0 = off,\n"
 		"                        default %llu)\n"
 		"  -A, --armed-file F    create F once tracing is on (for a runner to wait on)\n"
+		"  -W, --window-file F   read the steady-state window from F at the end (lines\n"
+		"                        \"start S\" and \"end S\", CLOCK_MONOTONIC seconds)\n"
+		"  -N, --no-context WHY  do not trace what the isolated CPUs are doing (user,\n"
+		"                        kernel, idle); WHY goes into the JSON\n"
 		"  -q, --quiet           no progress messages\n"
 		"  -h, --help            this text\n"
 		"Exit: 0 ok, 1 runtime failure, 2 bad usage, 3 events lost (untrustworthy),\n"
@@ -1193,6 +1362,8 @@ static int parse_args(int argc, char **argv, struct ipi_settings *set)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "rt-prio", required_argument, NULL, 'P' },
 		{ "armed-file", required_argument, NULL, 'A' },
+		{ "window-file", required_argument, NULL, 'W' },
+		{ "no-context", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1203,7 +1374,7 @@ static int parse_args(int argc, char **argv, struct ipi_settings *set)
 	set->json_path = "-";
 	set->buffer_kb = BUFFER_KB_DEFAULT;
 	set->rt_prio = RT_PRIO_DEFAULT;
-	while ((c = getopt_long(argc, argv, "i:j:D:b:sqP:A:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:j:D:b:sqP:A:W:N:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			if (ib_cpuset_parse(optarg, &set->isolated, err, sizeof(err))) {
@@ -1244,6 +1415,12 @@ static int parse_args(int argc, char **argv, struct ipi_settings *set)
 			break;
 		case 'A':
 			set->armed_file = optarg;
+			break;
+		case 'W':
+			set->window_file = optarg;
+			break;
+		case 'N':
+			set->no_context = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -1365,6 +1542,7 @@ int main(int argc, char **argv)
 	if (drain(&ctx))
 		warn(&ctx, "reading the trace buffers failed: %s", strerror(errno));
 	ib_ipi_match_finish(ctx.match);
+	decide_window(&ctx);
 	ring = json_object_new_object();
 	lost = ring_stats(&ctx, ring);
 	if (!lost && ctx.missed_in_stream)

@@ -15,3 +15,11 @@ isolbench-tracecmd-count_PKGS := json-c
 
 UNIT_TESTS += test_ipi_match
 test_ipi_match_SRCS := tests/unit/test_ipi_match.c collectors/ipi_match.c collectors/tracecmd_report.c
+
+# isolbench-osnoise: the osnoise tracer under the workload, noise time per source (guest)
+GUEST_PROGS += isolbench-osnoise
+isolbench-osnoise_SRCS := collectors/osnoise.c collectors/osnoise_agg.c
+isolbench-osnoise_PKGS := json-c libtracefs libtraceevent
+
+UNIT_TESTS += test_osnoise
+test_osnoise_SRCS := tests/unit/test_osnoise.c collectors/osnoise_agg.c

@@ -17,6 +17,37 @@
  *
  * Callsites make nesting harmless: an interrupt on the sender that queues
  * and sends its own CSD in the middle of a batch has another callsite.
+ *
+ * Context: what an isolated CPU was doing when an IPI arrived. Each IPI
+ * counted for target T waits in T's arrival list until T's receiving
+ * vector's entry event: call_function(_single)_entry for IPIs that carry a
+ * function (both vectors drain the same call queue, and the kernel sends
+ * only when that queue was empty, so at most one is outstanding),
+ * reschedule_entry for the NULL callback. Every waiting IPI of that class sent at or before
+ * the entry arrived with it. The CPU's context at the entry comes from its
+ * own events, in trace order:
+ *
+ *   user_enter                       -> user
+ *   user_exit                        -> "entering": kernel, entered from user
+ *   cpu_idle (state != exit)         -> idle
+ *   cpu_idle (state == exit)         -> kernel
+ *   a vector entry in "entering"     -> that vector interrupted user space
+ *   any other event of the CPU       -> kernel (ct_work_run excepted: it is
+ *                                       part of the entry itself)
+ *
+ * The "entering" rule is the subtle one: an interrupt from user space runs
+ * irqentry_enter() -> enter_from_user_mode() -> user_exit, and only then the
+ * vector's handler traces its *_entry event, so the last context event
+ * before an IPI that interrupted user space is user_exit, not user_enter
+ * (tests/data/ipi/context-*.report.txt show it). A syscall or exception
+ * also traces user_exit and nothing else, so an IPI that arrives inside one
+ * before any other traced event is counted as "user" too; entries from user
+ * space that end without a traced vector are counted per CPU
+ * ("untraced_entries") so that this can be ruled out (oslat's loop makes
+ * none). Before a CPU's first context event its context is unknown.
+ * Sends never seen to arrive (no receiving event) are "unknown" at their
+ * send time. Counts and times are taken from a log at the end, so the
+ * window may be decided after the fact.
  */
 #include "ipi_match.h"
 
@@ -24,6 +55,13 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+
+const char *const ib_ipi_context_names[IB_IPI_CTX_NR] = {
+	[IB_IPI_CTX_USER] = "user",
+	[IB_IPI_CTX_KERNEL] = "kernel",
+	[IB_IPI_CTX_IDLE] = "idle",
+	[IB_IPI_CTX_UNKNOWN] = "unknown",
+};
 
 const char *const ib_ipi_recv_names[IB_IPI_RECV_NR] = {
 	[IB_IPI_RECV_CALL_FUNCTION] = "call_function",
@@ -250,8 +288,44 @@ struct cb_row {
 	struct cmap senders;	/* string id -> count */
 };
 
+/* Context state of one isolated CPU. */
+enum cpu_state { CS_UNKNOWN, CS_USER, CS_ENTERING, CS_KERNEL, CS_IDLE };
+
+/* Which receiving vector an IPI arrives with. */
+enum arrival_class { CLS_CSD, CLS_RESCHED, CLS_OTHER };
+
+/* An IPI counted for a target, not yet seen to arrive there. */
+struct waiting_ipi {
+	uint64_t ts_ns;
+	uint32_t row;
+	uint8_t cls;
+};
+
+struct waiting_list {
+	struct waiting_ipi *v;
+	size_t n, cap;
+};
+
+/* The log the context counts are taken from at the end. */
+enum log_kind { LOG_ARRIVAL, LOG_STATE, LOG_UNTRACED };
+
+struct log_entry {
+	uint64_t ts_ns;
+	uint32_t row;		/* LOG_ARRIVAL */
+	uint16_t cpu;
+	uint8_t kind;
+	uint8_t ctx;		/* LOG_ARRIVAL: at arrival; LOG_STATE: from now on */
+};
+
 struct ib_ipi_match {
 	struct ib_cpuset isolated;
+	enum cpu_state state[IB_MAX_CPUS];
+	struct waiting_list waiting[IB_MAX_CPUS];
+	struct log_entry *log;
+	size_t nlog, caplog;
+	uint64_t first_ns, last_ns;	/* of all records */
+	uint64_t win_start, win_end;
+	bool have_win;
 	uint64_t t0_ns;
 	bool have_t0;
 	struct strtab str;
@@ -296,8 +370,11 @@ void ib_ipi_match_free(struct ib_ipi_match *m)
 {
 	if (!m)
 		return;
-	for (size_t i = 0; i < IB_MAX_CPUS; i++)
+	for (size_t i = 0; i < IB_MAX_CPUS; i++) {
 		free(m->pending[i].v);
+		free(m->waiting[i].v);
+	}
+	free(m->log);
 	for (size_t i = 0; i < m->nrows; i++) {
 		cmap_free(&m->rows[i].per_cpu);
 		cmap_free(&m->rows[i].callsites);
@@ -355,6 +432,135 @@ static struct cb_row *get_row(struct ib_ipi_match *m, int name, enum cb_source s
 	return &m->rows[*slot - 1];
 }
 
+/* ---- context ------------------------------------------------------------ */
+
+static int log_add(struct ib_ipi_match *m, uint64_t ts, int cpu, enum log_kind kind,
+		   enum ib_ipi_context ctx, uint32_t row)
+{
+	if (m->nlog == m->caplog) {
+		size_t nc = m->caplog ? m->caplog * 2 : 1024;
+		struct log_entry *nl = realloc(m->log, nc * sizeof(*nl));
+
+		if (!nl) {
+			errno = ENOMEM;
+			return -1;
+		}
+		m->log = nl;
+		m->caplog = nc;
+	}
+	m->log[m->nlog++] = (struct log_entry){
+		.ts_ns = ts, .row = row, .cpu = cpu, .kind = kind, .ctx = ctx,
+	};
+	return 0;
+}
+
+static enum ib_ipi_context public_context(enum cpu_state st)
+{
+	switch (st) {
+	case CS_USER:
+		return IB_IPI_CTX_USER;
+	case CS_ENTERING:
+	case CS_KERNEL:
+		return IB_IPI_CTX_KERNEL;
+	case CS_IDLE:
+		return IB_IPI_CTX_IDLE;
+	case CS_UNKNOWN:
+		break;
+	}
+	return IB_IPI_CTX_UNKNOWN;
+}
+
+/* Move @cpu to @st, logging a change of the public context. */
+static int set_state(struct ib_ipi_match *m, int cpu, uint64_t ts, enum cpu_state st)
+{
+	enum ib_ipi_context before = public_context(m->state[cpu]);
+
+	m->state[cpu] = st;
+	if (public_context(st) == before)
+		return 0;
+	return log_add(m, ts, cpu, LOG_STATE, public_context(st), 0);
+}
+
+static int wait_arrival(struct ib_ipi_match *m, int target, uint64_t ts, size_t row,
+			enum arrival_class cls)
+{
+	struct waiting_list *w = &m->waiting[target];
+
+	if (w->n == w->cap) {
+		size_t nc = w->cap ? w->cap * 2 : 8;
+		struct waiting_ipi *nv = realloc(w->v, nc * sizeof(*nv));
+
+		if (!nv) {
+			errno = ENOMEM;
+			return -1;
+		}
+		w->v = nv;
+		w->cap = nc;
+	}
+	w->v[w->n++] = (struct waiting_ipi){ .ts_ns = ts, .row = row, .cls = cls };
+	return 0;
+}
+
+/* A receiving vector's entry on isolated CPU @rec->cpu. */
+static int feed_arrival(struct ib_ipi_match *m, const struct ib_ipi_rec *rec)
+{
+	int cpu = rec->cpu;
+	enum cpu_state st = m->state[cpu];
+	enum ib_ipi_context ctx = st == CS_ENTERING ? IB_IPI_CTX_USER : public_context(st);
+	struct waiting_list *w = &m->waiting[cpu];
+	enum arrival_class cls;
+	size_t keep = 0;
+
+	if (rec->recv == IB_IPI_RECV_CALL_FUNCTION || rec->recv == IB_IPI_RECV_CALL_FUNCTION_SINGLE)
+		cls = CLS_CSD;
+	else if (rec->recv == IB_IPI_RECV_RESCHEDULE)
+		cls = CLS_RESCHED;
+	else
+		cls = CLS_OTHER;
+	for (size_t i = 0; i < w->n; i++) {
+		if (cls != CLS_OTHER && w->v[i].cls == cls && w->v[i].ts_ns <= rec->ts_ns) {
+			if (log_add(m, rec->ts_ns, cpu, LOG_ARRIVAL, ctx, w->v[i].row))
+				return -1;
+			continue;
+		}
+		w->v[keep++] = w->v[i];
+	}
+	w->n = keep;
+	/* The handler runs in the kernel; an interrupted idle loop stays idle. */
+	if (st == CS_USER || st == CS_ENTERING)
+		return set_state(m, cpu, rec->ts_ns, CS_KERNEL);
+	return 0;
+}
+
+/* user_enter, user_exit and cpu_idle on isolated CPU @rec->cpu. */
+static int feed_context(struct ib_ipi_match *m, const struct ib_ipi_rec *rec)
+{
+	int cpu = rec->cpu;
+
+	switch (rec->type) {
+	case IB_IPI_REC_USER_ENTER:
+		/* Back to user space with no traced vector since user_exit. */
+		if (m->state[cpu] == CS_ENTERING &&
+		    log_add(m, rec->ts_ns, cpu, LOG_UNTRACED, IB_IPI_CTX_KERNEL, 0))
+			return -1;
+		return set_state(m, cpu, rec->ts_ns, CS_USER);
+	case IB_IPI_REC_USER_EXIT:
+		return set_state(m, cpu, rec->ts_ns, CS_ENTERING);
+	case IB_IPI_REC_IDLE:
+		return set_state(m, cpu, rec->ts_ns, rec->idle_exit ? CS_KERNEL : CS_IDLE);
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* Any other event on an isolated CPU: it is running kernel code. */
+static void in_kernel(struct ib_ipi_match *m, int cpu)
+{
+	if (ib_cpuset_test(&m->isolated, cpu) && m->state[cpu] == CS_ENTERING)
+		m->state[cpu] = CS_KERNEL;
+}
+
 /* One IPI to @target attributed to (@name, @src). */
 static int count_ipi(struct ib_ipi_match *m, const struct ib_ipi_rec *rec, int target, int name,
 		     enum cb_source src, int callsite)
@@ -375,6 +581,12 @@ static int count_ipi(struct ib_ipi_match *m, const struct ib_ipi_rec *rec, int t
 	    cmap_add(&row->callsites, callsite, 1) ||
 	    cmap_add(&row->senders, intern(m, rec->comm, m->id_unknown), 1) ||
 	    cmap_add(&m->timeline, sec << 32 | index, 1))
+		return -1;
+	/* Every IPI with a function arrives through the call queue's vector
+	 * (6.12 traces irq_work and ttwu queueing with their own function as
+	 * the callback); the NULL callback is a reschedule. */
+	if (wait_arrival(m, target, rec->ts_ns, index,
+			 src == SRC_IPI && name == m->id_null ? CLS_RESCHED : CLS_CSD))
 		return -1;
 	m->tot.ipis++;
 	if (src == SRC_CSD)
@@ -540,12 +752,26 @@ int ib_ipi_match_feed(struct ib_ipi_match *m, const struct ib_ipi_rec *rec)
 		m->have_t0 = true;
 	}
 	m->tot.records++;
+	if (!m->first_ns || rec->ts_ns < m->first_ns)
+		m->first_ns = rec->ts_ns;
+	if (rec->ts_ns > m->last_ns)
+		m->last_ns = rec->ts_ns;
 	switch (rec->type) {
 	case IB_IPI_REC_CSD_QUEUE:
+		in_kernel(m, rec->cpu);
 		return feed_csd(m, rec) ? -1 : 0;
 	case IB_IPI_REC_SEND_CPU:
 	case IB_IPI_REC_SEND_CPUMASK:
+		in_kernel(m, rec->cpu);
 		return feed_send(m, rec) ? -1 : 0;
+	case IB_IPI_REC_USER_ENTER:
+	case IB_IPI_REC_USER_EXIT:
+	case IB_IPI_REC_IDLE:
+		if (!ib_cpuset_test(&m->isolated, rec->cpu)) {
+			m->tot.ignored++;
+			return 0;
+		}
+		return feed_context(m, rec);
 	case IB_IPI_REC_RECV:
 		if ((unsigned int)rec->recv >= IB_IPI_RECV_NR) {
 			errno = EINVAL;
@@ -555,10 +781,15 @@ int ib_ipi_match_feed(struct ib_ipi_match *m, const struct ib_ipi_rec *rec)
 			m->tot.ignored++;
 			return 0;
 		}
+		if (feed_arrival(m, rec))
+			return -1;
 		return cmap_add(&m->received[rec->recv], rec->cpu, 1);
 	case IB_IPI_REC_CT_DEFER:
 	case IB_IPI_REC_CT_RUN: {
 		int cpu = rec->type == IB_IPI_REC_CT_DEFER ? rec->target : rec->cpu;
+
+		if (rec->type == IB_IPI_REC_CT_DEFER)
+			in_kernel(m, rec->cpu);
 
 		if (cpu < 0 || cpu >= IB_MAX_CPUS) {
 			errno = EINVAL;
@@ -583,11 +814,115 @@ void ib_ipi_match_finish(struct ib_ipi_match *m)
 {
 	for (size_t c = 0; c < IB_MAX_CPUS; c++) {
 		struct pending_list *p = &m->pending[c];
+		struct waiting_list *w = &m->waiting[c];
 
 		for (size_t i = 0; i < p->n; i++)
 			csd_outcome(m, p->v[i].func, CSD_UNMATCHED);
 		p->n = 0;
+		/* Never seen to arrive: unknown, at the time it was sent. */
+		for (size_t i = 0; i < w->n; i++)
+			log_add(m, w->v[i].ts_ns, c, LOG_ARRIVAL, IB_IPI_CTX_UNKNOWN, w->v[i].row);
+		w->n = 0;
 	}
+}
+
+void ib_ipi_match_set_window(struct ib_ipi_match *m, uint64_t start_ns, uint64_t end_ns)
+{
+	m->win_start = start_ns;
+	m->win_end = end_ns;
+	m->have_win = true;
+}
+
+static void window(const struct ib_ipi_match *m, uint64_t *start, uint64_t *end)
+{
+	*start = m->have_win ? m->win_start : m->first_ns;
+	*end = m->have_win ? m->win_end : m->last_ns + 1;
+}
+
+static bool in_window(const struct ib_ipi_match *m, uint64_t ts)
+{
+	uint64_t start, end;
+
+	window(m, &start, &end);
+	return ts >= start && ts < end;
+}
+
+/* Names of @m's rows are compared by id: all rows of @callback match. */
+static bool row_is(const struct ib_ipi_match *m, uint32_t row, int id)
+{
+	return row < m->nrows && m->rows[row].name == id;
+}
+
+uint64_t ib_ipi_match_context_count(const struct ib_ipi_match *m, const char *callback, int cpu,
+				    enum ib_ipi_context ctx)
+{
+	int id = strtab_find(&m->str, callback ? callback : IB_IPI_NULL_CALLBACK);
+	uint64_t n = 0;
+
+	if (id < 0)
+		return 0;
+	for (size_t i = 0; i < m->nlog; i++) {
+		const struct log_entry *e = &m->log[i];
+
+		if (e->kind == LOG_ARRIVAL && e->ctx == ctx && row_is(m, e->row, id) &&
+		    (cpu < 0 || e->cpu == cpu) && in_window(m, e->ts_ns))
+			n++;
+	}
+	return n;
+}
+
+/* ns per context of every CPU: @t[cpu * IB_IPI_CTX_NR + ctx]. */
+static void context_times(const struct ib_ipi_match *m, uint64_t *t)
+{
+	uint64_t start, end;
+	int cpu;
+
+	window(m, &start, &end);
+	ib_cpuset_for_each(cpu, &m->isolated) {
+		enum ib_ipi_context cur = IB_IPI_CTX_UNKNOWN;
+		uint64_t from = start;
+
+		for (size_t i = 0; i < m->nlog; i++) {
+			const struct log_entry *e = &m->log[i];
+
+			if (e->kind != LOG_STATE || e->cpu != cpu)
+				continue;
+			if (e->ts_ns >= end)
+				break;
+			if (e->ts_ns > from) {
+				t[cpu * IB_IPI_CTX_NR + cur] += e->ts_ns - from;
+				from = e->ts_ns;
+			}
+			cur = e->ctx;
+		}
+		if (end > from)
+			t[cpu * IB_IPI_CTX_NR + cur] += end - from;
+	}
+}
+
+uint64_t ib_ipi_match_context_time(const struct ib_ipi_match *m, int cpu, enum ib_ipi_context ctx)
+{
+	uint64_t *t = calloc((size_t)IB_MAX_CPUS * IB_IPI_CTX_NR, sizeof(*t)), v;
+
+	if (!t || cpu < 0 || cpu >= IB_MAX_CPUS || (unsigned int)ctx >= IB_IPI_CTX_NR) {
+		free(t);
+		return 0;
+	}
+	context_times(m, t);
+	v = t[cpu * IB_IPI_CTX_NR + ctx];
+	free(t);
+	return v;
+}
+
+uint64_t ib_ipi_match_untraced_entries(const struct ib_ipi_match *m, int cpu)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < m->nlog; i++)
+		if (m->log[i].kind == LOG_UNTRACED && m->log[i].cpu == cpu &&
+		    in_window(m, m->log[i].ts_ns))
+			n++;
+	return n;
 }
 
 const char *ib_ipi_match_last_callback(const struct ib_ipi_match *m)
@@ -738,16 +1073,102 @@ static struct json_object *ct_json(const struct ib_ipi_match *m, const struct cm
 	return o;
 }
 
+/* {"user": n, "kernel": n, "idle": n, "unknown": n} of @c (key cpu * NR + ctx). */
+static struct json_object *ctx_counts_json(const struct cmap *c, int cpu)
+{
+	struct json_object *o = json_object_new_object();
+	int cpu2;
+
+	for (int k = 0; k < IB_IPI_CTX_NR; k++) {
+		uint64_t n = 0;
+
+		if (cpu >= 0) {
+			n = cmap_get(c, (uint64_t)cpu * IB_IPI_CTX_NR + k);
+		} else {
+			for (cpu2 = 0; cpu2 < IB_MAX_CPUS; cpu2++)
+				n += cmap_get(c, (uint64_t)cpu2 * IB_IPI_CTX_NR + k);
+		}
+		json_object_object_add(o, ib_ipi_context_names[k], u64(n));
+	}
+	return o;
+}
+
+/* per_context and per_cpu_context of one row, from its arrival counts. */
+static void row_context_json(const struct ib_ipi_match *m, const struct cmap *c,
+			     struct json_object *o)
+{
+	struct json_object *pc = json_object_new_object();
+	char key[16];
+	int cpu;
+
+	json_object_object_add(o, "per_context", ctx_counts_json(c, -1));
+	ib_cpuset_for_each(cpu, &m->isolated) {
+		snprintf(key, sizeof(key), "%d", cpu);
+		json_object_object_add(pc, key, ctx_counts_json(c, cpu));
+	}
+	json_object_object_add(o, "per_cpu_context", pc);
+}
+
+int ib_ipi_match_context_json(const struct ib_ipi_match *m, struct json_object *context)
+{
+	uint64_t *t = calloc((size_t)IB_MAX_CPUS * IB_IPI_CTX_NR, sizeof(*t));
+	struct json_object *times, *untraced;
+	uint64_t unclassified = 0;
+	char key[16];
+	int cpu;
+
+	if (!t) {
+		errno = ENOMEM;
+		return -1;
+	}
+	context_times(m, t);
+	times = json_object_new_object();
+	untraced = json_object_new_object();
+	ib_cpuset_for_each(cpu, &m->isolated) {
+		struct json_object *c = json_object_new_object();
+
+		for (int k = 0; k < IB_IPI_CTX_NR; k++)
+			json_object_object_add(c, ib_ipi_context_names[k],
+					       json_object_new_double(t[cpu * IB_IPI_CTX_NR + k] / 1e9));
+		snprintf(key, sizeof(key), "%d", cpu);
+		json_object_object_add(times, key, c);
+		json_object_object_add(untraced, key, u64(ib_ipi_match_untraced_entries(m, cpu)));
+	}
+	for (size_t i = 0; i < m->nlog; i++)
+		if (m->log[i].kind == LOG_ARRIVAL && m->log[i].ctx == IB_IPI_CTX_UNKNOWN &&
+		    in_window(m, m->log[i].ts_ns))
+			unclassified++;
+	json_object_object_add(context, "time_s", times);
+	json_object_object_add(context, "unclassified_ipis", u64(unclassified));
+	json_object_object_add(context, "untraced_entries", untraced);
+	free(t);
+	return 0;
+}
+
 int ib_ipi_match_json(const struct ib_ipi_match *m, struct json_object *root)
 {
 	struct json_object *arr = json_object_new_array(), *o, *recv, *ct;
 	const struct cb_row **rows = calloc(m->nrows ? m->nrows : 1, sizeof(*rows));
 	struct tl_entry *tl = calloc(m->timeline.n ? m->timeline.n : 1, sizeof(*tl));
+	struct cmap *ctxc = calloc(m->nrows ? m->nrows : 1, sizeof(*ctxc));
 	size_t i, n = 0;
 
-	if (!rows || !tl) {
+	for (i = 0; ctxc && i < m->nlog; i++) {
+		const struct log_entry *e = &m->log[i];
+
+		if (e->kind != LOG_ARRIVAL || e->row >= m->nrows || !in_window(m, e->ts_ns))
+			continue;
+		if (cmap_add(&ctxc[e->row], (uint64_t)e->cpu * IB_IPI_CTX_NR + e->ctx, 1)) {
+			for (size_t r = 0; r < m->nrows; r++)
+				cmap_free(&ctxc[r]);
+			free(ctxc);
+			ctxc = NULL;
+		}
+	}
+	if (!rows || !tl || !ctxc) {
 		free(rows);
 		free(tl);
+		free(ctxc);
 		json_object_put(arr);
 		errno = ENOMEM;
 		return -1;
@@ -764,6 +1185,7 @@ int ib_ipi_match_json(const struct ib_ipi_match *m, struct json_object *root)
 		json_object_object_add(o, "per_cpu", per_cpu_json(m, &rows[i]->per_cpu));
 		json_object_object_add(o, "callsites", names_json(m, &rows[i]->callsites));
 		json_object_object_add(o, "senders", names_json(m, &rows[i]->senders));
+		row_context_json(m, &ctxc[rows[i] - m->rows], o);
 		json_object_array_add(arr, o);
 	}
 	json_object_object_add(root, "per_callback", arr);
@@ -822,6 +1244,9 @@ int ib_ipi_match_json(const struct ib_ipi_match *m, struct json_object *root)
 		json_object_array_add(arr, o);
 	}
 	json_object_object_add(root, "timeline", arr);
+	for (i = 0; i < m->nrows; i++)
+		cmap_free(&ctxc[i]);
+	free(ctxc);
 	free(rows);
 	free(tl);
 	return 0;

@@ -41,7 +41,24 @@ enum ib_ipi_rec_type {
 	IB_IPI_REC_RECV,	/* irq_vectors:*_entry on the receiving CPU */
 	IB_IPI_REC_CT_DEFER,	/* patched kernel: work deferred to a CPU */
 	IB_IPI_REC_CT_RUN,	/* patched kernel: deferred work run at kernel entry */
+	IB_IPI_REC_USER_ENTER,	/* context_tracking:user_enter (back to user space) */
+	IB_IPI_REC_USER_EXIT,	/* context_tracking:user_exit (user space left) */
+	IB_IPI_REC_IDLE,	/* power:cpu_idle, @idle_exit: leaving idle */
 };
+
+/*
+ * What an isolated CPU was doing when an IPI arrived, from the context
+ * events of that CPU (see "Context" in ipi_match.c for the rules).
+ */
+enum ib_ipi_context {
+	IB_IPI_CTX_USER,	/* it interrupted user space */
+	IB_IPI_CTX_KERNEL,
+	IB_IPI_CTX_IDLE,
+	IB_IPI_CTX_UNKNOWN,	/* no context event yet, or no arrival seen */
+	IB_IPI_CTX_NR,
+};
+
+extern const char *const ib_ipi_context_names[IB_IPI_CTX_NR];
 
 /* Receiving-side interrupt kinds (irq_vectors:<name>_entry). */
 enum ib_ipi_recv_kind {
@@ -68,6 +85,7 @@ extern const char *const ib_ipi_recv_names[IB_IPI_RECV_NR];
  *            name without offset, NULL for a NULL pointer
  * @work:     CT_DEFER/CT_RUN: the work type as text (e.g. "0x1")
  * @recv:     RECV: which interrupt
+ * @idle_exit: IDLE: true when the CPU leaves idle (state = PWR_EVENT_EXIT)
  *
  * The strings only need to live for the duration of ib_ipi_match_feed().
  */
@@ -82,6 +100,7 @@ struct ib_ipi_rec {
 	const char *func;
 	const char *work;
 	enum ib_ipi_recv_kind recv;
+	bool idle_exit;
 };
 
 /* Totals over the whole window, for tests and summaries. */
@@ -178,5 +197,48 @@ uint64_t ib_ipi_match_received(const struct ib_ipi_match *m, enum ib_ipi_recv_ki
  * Return: 0, or -1 with errno = ENOMEM.
  */
 int ib_ipi_match_json(const struct ib_ipi_match *m, struct json_object *root);
+
+/**
+ * ib_ipi_match_set_window() - the counting window of the context counts.
+ * @m:        the matcher
+ * @start_ns: first timestamp inside (same clock as the records)
+ * @end_ns:   first timestamp after it
+ *
+ * The per-context counts and context times of ib_ipi_match_json() and
+ * ib_ipi_match_context_json() cover IPIs that arrived (or, never seen to
+ * arrive, were sent) in [@start_ns, @end_ns). Without a window they cover
+ * every record. May be called after feeding: the matcher keeps a log.
+ */
+void ib_ipi_match_set_window(struct ib_ipi_match *m, uint64_t start_ns, uint64_t end_ns);
+
+/**
+ * ib_ipi_match_context_count() - IPIs of @callback that arrived in @ctx,
+ * inside the window.
+ * @m:        the matcher
+ * @callback: as for ib_ipi_match_count()
+ * @cpu:      one target CPU, or -1 for all
+ * @ctx:      the context
+ */
+uint64_t ib_ipi_match_context_count(const struct ib_ipi_match *m, const char *callback, int cpu,
+				    enum ib_ipi_context ctx);
+
+/** ib_ipi_match_context_time() - ns @cpu spent in @ctx inside the window. */
+uint64_t ib_ipi_match_context_time(const struct ib_ipi_match *m, int cpu, enum ib_ipi_context ctx);
+
+/**
+ * ib_ipi_match_untraced_entries() - times @cpu went from user space to the
+ * kernel and back with no traced interrupt in between (syscalls, exceptions),
+ * inside the window. An IPI that arrives during such an entry, before any
+ * other event of the CPU, is counted as "user": when this is 0 no IPI was
+ * misplaced that way.
+ */
+uint64_t ib_ipi_match_untraced_entries(const struct ib_ipi_match *m, int cpu);
+
+/**
+ * ib_ipi_match_context_json() - add "time_s" {cpu: {context: s}},
+ * "unclassified_ipis" and "untraced_entries" {cpu: n} to @context.
+ * Return: 0, or -1 with errno = ENOMEM.
+ */
+int ib_ipi_match_context_json(const struct ib_ipi_match *m, struct json_object *context);
 
 #endif

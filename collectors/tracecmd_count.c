@@ -9,6 +9,9 @@
  * --from/--to keep only events in [S, S'] (trace timestamps in seconds):
  * with `trace-cmd record -C mono` these are the CLOCK_MONOTONIC seconds of
  * isolbench-ipi's "window_mono_s", so both count the same window.
+ * --context-window S,S' feeds every event but takes the per-context counts
+ * (per_context, per_cpu_context, "context") in [S, S'), as isolbench-ipi
+ * does with its steady-state "window".
  *
  * Output: the per_callback ... timeline members of isolbench-ipi's JSON
  * (same meaning, see collectors/ipi.c), plus
@@ -44,6 +47,7 @@ static void usage(FILE *f)
 		"  -j, --json FILE      output file, '-' for stdout (default)\n"
 		"  -f, --from S         ignore events before S seconds (trace timestamps)\n"
 		"  -t, --to S           ignore events after S seconds\n"
+		"  -w, --context-window S,E  per-context counts in [S, E) seconds\n"
 		"  -h, --help           this text\n", IB_MAX_CPUS - 1);
 }
 
@@ -90,6 +94,7 @@ int main(int argc, char **argv)
 		{ "json", required_argument, NULL, 'j' },
 		{ "from", required_argument, NULL, 'f' },
 		{ "to", required_argument, NULL, 't' },
+		{ "context-window", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -101,9 +106,10 @@ int main(int argc, char **argv)
 	struct json_object *root, *seed;
 	struct window win = { 0, 0, NULL };
 	char err[256], buf[256];
+	double cw_start = -1, cw_end = -1;
 	int c, ret = 0;
 
-	while ((c = getopt_long(argc, argv, "i:j:f:t:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:j:f:t:w:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 		case 't': {
@@ -118,6 +124,14 @@ int main(int argc, char **argv)
 			*(c == 'f' ? &win.from_ns : &win.to_ns) = v * 1e9;
 			break;
 		}
+		case 'w':
+			if (sscanf(optarg, "%lf,%lf", &cw_start, &cw_end) != 2 || cw_start < 0 ||
+			    cw_end <= cw_start) {
+				fprintf(stderr, TOOL ": --context-window: '%s' is not START,END in "
+					"seconds with START < END\n", optarg);
+				return 2;
+			}
+			break;
 		case 'i':
 			if (ib_cpuset_parse(optarg, &isolated, err, sizeof(err))) {
 				fprintf(stderr, TOOL ": --isolated: %s (CPUs 0..%d)\n", err,
@@ -157,6 +171,17 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	ib_ipi_match_finish(m);
+	if (cw_start >= 0) {
+		struct json_object *ctx = json_object_new_object();
+
+		ib_ipi_match_set_window(m, cw_start * 1e9, cw_end * 1e9);
+		if (ib_ipi_match_context_json(m, ctx)) {
+			fprintf(stderr, TOOL ": out of memory\n");
+			ret = 1;
+			goto out;
+		}
+		json_object_object_add(root, "context", ctx);
+	}
 	json_object_object_add(root, "tool", json_object_new_string(TOOL));
 	json_object_object_add(root, "schema", json_object_new_int(1));
 	ib_cpuset_format(&isolated, buf, sizeof(buf));

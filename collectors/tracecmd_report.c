@@ -24,6 +24,9 @@ static const struct {
 	{ "local_timer_entry", IB_IPI_REC_RECV, IB_IPI_RECV_LOCAL_TIMER },
 	{ "ct_work_defer", IB_IPI_REC_CT_DEFER, 0 },
 	{ "ct_work_run", IB_IPI_REC_CT_RUN, 0 },
+	{ "user_enter", IB_IPI_REC_USER_ENTER, 0 },
+	{ "user_exit", IB_IPI_REC_USER_EXIT, 0 },
+	{ "cpu_idle", IB_IPI_REC_IDLE, 0 },
 };
 
 /* Copy the value of "key=" from the fields text into @buf; false if absent. */
@@ -239,6 +242,14 @@ int ib_tcr_parse_line(const char *line, struct ib_tcr_event *ev)
 		}
 		return 1;
 	case IB_IPI_REC_RECV:
+	case IB_IPI_REC_USER_ENTER:
+	case IB_IPI_REC_USER_EXIT:
+		return 1;
+	case IB_IPI_REC_IDLE:
+		/* state=4294967295 (PWR_EVENT_EXIT, (u32)-1) leaves idle. */
+		if (!field(fields, "state", num, sizeof(num)))
+			goto bad;
+		ev->rec.idle_exit = !strcmp(num, "4294967295") || !strcmp(num, "-1");
 		return 1;
 	case IB_IPI_REC_CT_DEFER:
 		if ((!field(fields, "cpu", num, sizeof(num)) &&

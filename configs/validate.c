@@ -35,9 +35,9 @@
 
 static const char *const case_kinds[] = { "oslat", "cyclictest", "entry", "idle", NULL };
 static const char *const noise_kinds[] = { "hackbench", "hackbench-lowmem", "kbuild", NULL };
-static const char *const provoker_kinds[] = { "tracepoint", "kprobe", "bpf", "munmap", NULL };
+static const char *const provoker_kinds[] = { "tracepoint", "kprobe", "bpf", "module", "munmap", NULL };
 /* ipi-stacks: the ipi collector, also recording the sender's kernel stack of every IPI. */
-static const char *const collector_kinds[] = { "irqstat", "ipi", "ipi-stacks", "trace-cmd", NULL };
+static const char *const collector_kinds[] = { "irqstat", "ipi", "ipi-stacks", "trace-cmd", "osnoise", NULL };
 /* ipi: what one call-function IPI costs (icount mode only: guest.accel icount or when_tcg). */
 static const char *const entry_kinds[] = { "getpid", "inkernel", "pagefault", "ipi", NULL };
 /* icount: single-threaded TCG whose guest clock is the instruction counter (one ns per instruction). */
@@ -566,10 +566,10 @@ static struct json_object *check_cases(struct ctx *c, struct json_object *root)
 		pv = get(k, "provokers");
 		snprintf(f, sizeof(f), "%s.provokers", w);
 		if (pv && !json_object_is_type(pv, json_type_array))
-			field_error(c, f, "must be a list of {kind, rate}");
+			field_error(c, f, "must be a list of {kind, rate, operations (optional)}");
 		for (size_t j = 0; pv && json_object_is_type(pv, json_type_array) &&
 		     j < json_object_array_length(pv); j++) {
-			static const char *const pkeys[] = { "kind", "rate", NULL };
+			static const char *const pkeys[] = { "kind", "rate", "operations", NULL };
 			struct json_object *p = json_object_array_get_idx(pv, j), *pr = json_object_new_object();
 			char pw[96], pf[128], list[128];
 			const char *pk;
@@ -585,6 +585,12 @@ static struct json_object *check_cases(struct ctx *c, struct json_object *root)
 			json_object_object_add(pr, "kind", json_object_new_string(pk ? pk : "?"));
 			json_object_object_add(pr, "rate", json_object_new_int(
 				get_int(c, p, "rate", pf, 10, 1, 100000)));
+			/* The same work on every kernel: a fixed number of operations
+			 * (default: rate x duration, decided by the runner). */
+			snprintf(pf, sizeof(pf), "%s.operations", pw);
+			if (get(p, "operations"))
+				json_object_object_add(pr, "operations", json_object_new_int64(
+					get_int(c, p, "operations", pf, 1, 1, 100000000)));
 			json_object_array_add(pl, pr);
 		}
 		json_object_object_add(r, "provokers", pl);

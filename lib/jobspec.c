@@ -118,6 +118,10 @@ int ib_job_load(const char *path, struct ib_job *job, char *err, size_t errlen)
 			if (!pv->kind || get_num(p, "rate", &pv->rate) < 0 || pv->rate <= 0)
 				return bad(err, errlen, "%s: provokers[%zu] needs 'kind' and a positive 'rate'",
 					   path, i);
+			if (json_object_object_get_ex(p, "operations", NULL) &&
+			    (get_num(p, "operations", &pv->operations) < 0 || pv->operations < 1))
+				return bad(err, errlen, "%s: provokers[%zu].operations must be a "
+					   "positive number", path, i);
 		}
 	}
 

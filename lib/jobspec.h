@@ -11,6 +11,7 @@
 struct ib_job_provoker {
 	const char *kind;	/* tracepoint, kprobe, bpf, munmap */
 	double rate;		/* operations per second */
+	double operations;	/* operations per run; 0 = rate x duration */
 };
 
 /*

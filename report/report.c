@@ -1786,6 +1786,8 @@ static int write_report(struct rp_analysis *a, const struct rp_options *o, const
 	rp_instr_section(d, a);
 	section_real(d, a, o);
 	section_runs(d, a);
+	rp_section_osnoise(d, a);
+	rp_section_fidelity(d, a);
 	section_provenance(d, a, o);
 	rp_section_window_audit(d, a);
 	section_verdict(d, a, v);

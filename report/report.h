@@ -366,6 +366,11 @@ void rp_doc_pre(struct rp_doc *d, const char *text);
 void rp_doc_details(struct rp_doc *d, const char *summary);
 void rp_doc_details_end(struct rp_doc *d);
 
+/* Config fidelity (fidelity.c) and osnoise (osnoise.c) sections. */
+int rp_extra_table_no(const struct rp_analysis *a);
+void rp_section_fidelity(struct rp_doc *d, struct rp_analysis *a);
+void rp_section_osnoise(struct rp_doc *d, struct rp_analysis *a);
+
 /* Plots (plot.c): 0 on success, -1 when gnuplot failed (message in @err). */
 int rp_plot_available(void);
 int rp_plot_oslat(const struct rp_analysis *a, struct rp_good_case *g, const char *dir,

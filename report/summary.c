@@ -234,6 +234,84 @@ static void print_run(const char *dir, const char *slug, const struct ib_cpuset 
 	json_object_put(run);
 }
 
+/*
+ * The work of one run besides the measurement: the steady-state window
+ * (guest CLOCK_MONOTONIC, from ipi.json), each provoker's operations done /
+ * asked (and inside the window), the kernel-build rounds the kbuild noise
+ * finished during the whole run (kbuild.stdout). Nothing when none of it.
+ */
+static void print_work(const char *dir, const char *slug)
+{
+	char path[PATH_MAX], line[512], buf[1024] = "";
+	struct json_object *ipi, *w, *v;
+	struct dirent *d;
+	size_t len = 0;
+	DIR *out;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/runs/%s/out/ipi.json", dir, slug);
+	ipi = json_object_from_file(path);
+	if (ipi && json_object_object_get_ex(ipi, "window", &w) &&
+	    json_object_object_get_ex(w, "duration_s", &v))
+		len += snprintf(buf + len, sizeof(buf) - len, " window %.1f s (%s);",
+				json_object_get_double(v), jstr(w, "how", "?"));
+	json_object_put(ipi);
+
+	snprintf(path, sizeof(path), "%s/runs/%s/out", dir, slug);
+	out = opendir(path);
+	while (out && (d = readdir(out)) && len < sizeof(buf)) {
+		struct json_object *st, *t, *iw;
+		char sp[PATH_MAX + 300];
+
+		if (strncmp(d->d_name, "storm-", 6) || !strstr(d->d_name, ".json"))
+			continue;
+		snprintf(sp, sizeof(sp), "%s/%s", path, d->d_name);
+		st = json_object_from_file(sp);
+		if (!st)
+			continue;
+		len += snprintf(buf + len, sizeof(buf) - len, " %s %lld", jstr(st, "kind", "?"),
+				(long long)json_object_get_int64(json_object_object_get(st, "ops")));
+		if (len < sizeof(buf) && json_object_object_get_ex(st, "operations_target", &t))
+			len += snprintf(buf + len, sizeof(buf) - len, "/%lld",
+					(long long)json_object_get_int64(t));
+		if (len < sizeof(buf))
+			len += snprintf(buf + len, sizeof(buf) - len, " ops");
+		if (len < sizeof(buf) && json_object_object_get_ex(st, "operations_in_window", &iw))
+			len += snprintf(buf + len, sizeof(buf) - len, " (%lld in window)",
+					(long long)json_object_get_int64(iw));
+		if (len < sizeof(buf))
+			len += snprintf(buf + len, sizeof(buf) - len, " at %.1f/s;",
+					json_object_get_double(json_object_object_get(st,
+										      "achieved_rate")));
+		json_object_put(st);
+	}
+	if (out)
+		closedir(out);
+
+	snprintf(path, sizeof(path), "%s/runs/%s/out/kbuild.stdout", dir, slug);
+	f = fopen(path, "r");
+	if (f && len < sizeof(buf)) {
+		unsigned int done = 0, failed = 0, objs = 0, n, secs, status;
+
+		while (fgets(line, sizeof(line), f)) {
+			if (sscanf(line, "kbuild round %u done (status %u", &n, &status) == 2) {
+				done++;
+				failed += status != 0;
+			} else if (sscanf(line, "kbuild round %u stopped after %u s, %u objects",
+					  &n, &secs, &objs) == 3) {
+				;
+			}
+		}
+		len += snprintf(buf + len, sizeof(buf) - len,
+				" kernel build %u round(s) done (%u failed), %u objects into the "
+				"unfinished one;", done, failed, objs);
+	}
+	if (f)
+		fclose(f);
+	if (len && len < sizeof(buf))
+		printf("  %s:%s\n", slug, buf);
+}
+
 int main(int argc, char **argv)
 {
 	char path[PATH_MAX], err[256];
@@ -308,6 +386,10 @@ int main(int argc, char **argv)
 			json_object_put(run);
 		}
 		printf("\n%zu of %zu runs ok\n", ok, nrows);
+		printf("\nwork per run (window: guest time from ipi.json; provokers: operations "
+		       "done/asked; kernel build: whole run):\n");
+		for (size_t i = 0; i < nrows; i++)
+			print_work(argv[1], rows[i].slug);
 	}
 	print_kernels(campaign);
 	free(sums);

@@ -33,6 +33,8 @@ for r in "$dir"/runs/*/; do
 		test "$(jq '[.thread[]?.cpu] | sort | join(",")' "$r/out/oslat.json" 2>/dev/null)" = '"2,3"'
 	check "$n: only oslat ran on the isolated CPUs" \
 		test -z "$(jq -r '.user_tasks_seen_on_isolated[] | select(.comm != "oslat") | .comm' "$r/out/job-record.json")"
+	check "$n: the runner saw oslat's steady state ($(jq -c .steady_window "$r/out/job-record.json"))" \
+		test "$(jq '.steady_window.duration_s > 0' "$r/out/job-record.json")" = true
 	check "$n: hackbench ran on housekeeping only" \
 		test "$(jq -r '.tasks[] | select(.name == "hackbench") | .cpus' "$r/out/job-record.json")" = 0-1
 	check "$n: every vCPU is pinned in the domain" test "$(grep -c '<vcpupin' "$r/domain.xml")" = 4

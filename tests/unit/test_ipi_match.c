@@ -443,6 +443,184 @@ static void test_report_window(void **state)
 	ib_ipi_match_free(m);
 }
 
+/* One context or vector event on an isolated CPU. */
+static void on_cpu(struct ib_ipi_match *m, uint64_t ts, int cpu, enum ib_ipi_rec_type type,
+		   enum ib_ipi_recv_kind recv, bool idle_exit)
+{
+	struct ib_ipi_rec r = {
+		.type = type, .ts_ns = ts, .cpu = cpu, .recv = recv, .idle_exit = idle_exit,
+		.target = -1,
+	};
+
+	assert_int_equal(ib_ipi_match_feed(m, &r), 0);
+}
+
+#define USER_ENTER(m, ts, cpu)	on_cpu(m, ts, cpu, IB_IPI_REC_USER_ENTER, 0, false)
+#define USER_EXIT(m, ts, cpu)	on_cpu(m, ts, cpu, IB_IPI_REC_USER_EXIT, 0, false)
+#define IDLE(m, ts, cpu)	on_cpu(m, ts, cpu, IB_IPI_REC_IDLE, 0, false)
+#define IDLE_EXIT(m, ts, cpu)	on_cpu(m, ts, cpu, IB_IPI_REC_IDLE, 0, true)
+#define VEC(m, ts, cpu, k)	on_cpu(m, ts, cpu, IB_IPI_REC_RECV, IB_IPI_RECV_##k, false)
+
+#define CTX(m, cb, cpu, c)	ib_ipi_match_context_count(m, cb, cpu, IB_IPI_CTX_##c)
+
+/*
+ * The rules of ipi_match.c's "Context", one case each; the order of events
+ * is the one the kernel traces (user_exit before the vector's entry when an
+ * interrupt comes from user space).
+ */
+static void test_context_rules(void **state)
+{
+	struct ib_ipi_match *m = new_matcher("2-3");
+
+	(void)state;
+	/* Before any context event: unknown. */
+	csd(m, 1 * MS, 0, 2, OECM, "do_sync_core");
+	send_cpu(m, 1 * MS + 1, 0, 2, OECM, CSD_CB);
+	VEC(m, 1 * MS + 5000, 2, CALL_FUNCTION_SINGLE);
+	USER_ENTER(m, 2 * MS, 2);
+	/* Into user space: user_exit, then the vector's entry. */
+	csd(m, 10 * MS, 0, 2, OECM, "do_sync_core");
+	send_cpu(m, 10 * MS + 1, 0, 2, OECM, CSD_CB);
+	USER_EXIT(m, 10 * MS + 3000, 2);
+	VEC(m, 10 * MS + 4000, 2, CALL_FUNCTION_SINGLE);
+	USER_ENTER(m, 10 * MS + 9000, 2);
+	/* A second vector before returning to user space: kernel. */
+	USER_EXIT(m, 20 * MS, 2);
+	VEC(m, 20 * MS + 1000, 2, LOCAL_TIMER);
+	csd(m, 20 * MS + 1500, 0, 2, OECM, "do_flush_tlb_all");
+	send_cpu(m, 20 * MS + 1501, 0, 2, OECM, CSD_CB);
+	VEC(m, 20 * MS + 3000, 2, CALL_FUNCTION_SINGLE);
+	USER_ENTER(m, 20 * MS + 9000, 2);
+	/* The CPU queued a CSD itself after user_exit: it is in the kernel. */
+	USER_EXIT(m, 30 * MS, 2);
+	csd(m, 30 * MS + 100, 2, 3, OECM, "do_sync_core");	/* to CPU 3, ignored there */
+	send_cpu(m, 30 * MS + 200, 0, 2, "resched_curr+0x5c", NULL);
+	VEC(m, 30 * MS + 900, 2, RESCHEDULE);
+	USER_ENTER(m, 30 * MS + 9000, 2);
+	/* A syscall: user_exit ... user_enter without a vector. */
+	USER_EXIT(m, 40 * MS, 2);
+	USER_ENTER(m, 40 * MS + 500, 2);
+	/* Idle: cpu_idle, the vector, then the idle exit. */
+	IDLE(m, 50 * MS, 3);
+	send_mask(m, 50 * MS + 100, 0, "2-3", OECM, CSD_CB);
+	VEC(m, 50 * MS + 600, 3, CALL_FUNCTION);
+	IDLE_EXIT(m, 50 * MS + 900, 3);
+	/* CPU 2 never received the cpumask IPI: unknown, at its send time. */
+	ib_ipi_match_finish(m);
+
+	assert_int_equal(CTX(m, "do_sync_core", 2, UNKNOWN), 1);
+	assert_int_equal(CTX(m, "do_sync_core", 2, USER), 1);
+	assert_int_equal(CTX(m, "do_flush_tlb_all", 2, KERNEL), 1);
+	assert_int_equal(CTX(m, "do_flush_tlb_all", 2, USER), 0);
+	assert_int_equal(CTX(m, IB_IPI_NULL_CALLBACK, 2, KERNEL), 1);
+	assert_int_equal(CTX(m, CSD_CB, 3, IDLE), 1);
+	assert_int_equal(CTX(m, CSD_CB, 2, UNKNOWN), 1);
+	assert_int_equal(CTX(m, CSD_CB, -1, UNKNOWN), 1);
+	assert_int_equal(ib_ipi_match_untraced_entries(m, 2), 1);
+	assert_int_equal(ib_ipi_match_untraced_entries(m, 3), 0);
+	ib_ipi_match_free(m);
+}
+
+/* Counts and times inside the window only; JSON members. */
+static void test_context_window_json(void **state)
+{
+	struct ib_ipi_match *m = new_matcher("2");
+	struct json_object *root = json_object_new_object(), *ctx = json_object_new_object();
+	struct json_object *row, *o;
+
+	(void)state;
+	USER_ENTER(m, 0 * MS + 1, 2);
+	for (int i = 1; i <= 9; i++) {
+		uint64_t t = i * 100 * MS;
+
+		csd(m, t, 0, 2, OECM, "do_sync_core");
+		send_cpu(m, t + 1, 0, 2, OECM, CSD_CB);
+		USER_EXIT(m, t + 10 * MS, 2);
+		VEC(m, t + 10 * MS + 1, 2, CALL_FUNCTION_SINGLE);
+		USER_ENTER(m, t + 20 * MS, 2);
+	}
+	IDLE(m, 950 * MS, 2);
+	IDLE_EXIT(m, 1000 * MS, 2);
+	ib_ipi_match_finish(m);
+	/* [250, 750) ms: arrivals at 310, 410, 510, 610, 710 ms. */
+	ib_ipi_match_set_window(m, 250 * MS, 750 * MS);
+	assert_int_equal(CTX(m, "do_sync_core", 2, USER), 5);
+	/* In the kernel 10 ms per IPI, from 310 to 320, ..., 710 to 720. */
+	assert_int_equal(ib_ipi_match_context_time(m, 2, IB_IPI_CTX_KERNEL), 50 * MS);
+	assert_int_equal(ib_ipi_match_context_time(m, 2, IB_IPI_CTX_USER), 450 * MS);
+	assert_int_equal(ib_ipi_match_context_time(m, 2, IB_IPI_CTX_IDLE), 0);
+	ib_ipi_match_set_window(m, 900 * MS, 1100 * MS);
+	assert_int_equal(ib_ipi_match_context_time(m, 2, IB_IPI_CTX_IDLE), 50 * MS);
+	assert_int_equal(ib_ipi_match_context_time(m, 2, IB_IPI_CTX_KERNEL), 10 * MS + 100 * MS);
+	assert_int_equal(ib_ipi_match_context_time(m, 2, IB_IPI_CTX_USER), 40 * MS);
+
+	ib_ipi_match_set_window(m, 250 * MS, 750 * MS);
+	assert_int_equal(ib_ipi_match_json(m, root), 0);
+	assert_int_equal(ib_ipi_match_context_json(m, ctx), 0);
+	row = json_object_array_get_idx(json_object_object_get(root, "per_callback"), 0);
+	/* total covers every record; per_context the window. */
+	assert_int_equal(json_object_get_int(json_object_object_get(row, "total")), 9);
+	o = json_object_object_get(row, "per_context");
+	assert_int_equal(json_object_get_int(json_object_object_get(o, "user")), 5);
+	assert_int_equal(json_object_get_int(json_object_object_get(o, "kernel")), 0);
+	o = json_object_object_get(json_object_object_get(row, "per_cpu_context"), "2");
+	assert_int_equal(json_object_get_int(json_object_object_get(o, "user")), 5);
+	o = json_object_object_get(json_object_object_get(ctx, "time_s"), "2");
+	assert_true(json_object_get_double(json_object_object_get(o, "user")) == 0.45);
+	assert_int_equal(json_object_get_int(json_object_object_get(ctx, "unclassified_ipis")), 0);
+	json_object_put(root);
+	json_object_put(ctx);
+	ib_ipi_match_free(m);
+}
+
+/*
+ * A real trace (tests/data/README.md): the contexts, worked out by reading
+ * it line by line. First excerpt, CPUs idle: sched_ttwu_pending to 2 and 3
+ * arrives before either CPU traced a context event (unknown, 2);
+ * nohz_full_kick_func and a reschedule (NULL) to each arrive between
+ * cpu_idle state=1 and its exit (idle, 2 each); do_sync_core twice to 2-3,
+ * four arrivals in idle.
+ * Second excerpt, oslat spinning: every arrival is user_exit then the
+ * vector; do_sync_core to CPU 2 at 18.05, 18.39, 18.42, 18.54 and CPU 3 at
+ * 18.05, 18.42 (user, 4 + 2); do_flush_tlb_all to CPU 2 at 18.27, 18.35,
+ * 18.59 and CPU 3 at 18.27, 18.35, 18.42 (user, 3 + 3), CPU 3's at 18.59
+ * not in the excerpt (unknown). Three CSDs got no IPI (their queues were
+ * not empty): CPU 3's do_sync_core at 18.390 and 18.540 and CPU 2's
+ * do_flush_tlb_all at 18.422.
+ */
+static void test_context_real_trace(void **state)
+{
+	FILE *f = fopen(TEST_DATA_DIR "/context-6.12-baseline-tcg.report.txt", "r");
+	struct ib_ipi_match *m = new_matcher("2-3");
+	struct ib_tcr_stats st;
+	struct ib_ipi_totals t;
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(ib_tcr_feed(f, m, &st, NULL, NULL), 0);
+	fclose(f);
+	ib_ipi_match_finish(m);
+	t = totals(m);
+	assert_int_equal(st.malformed, 0);
+	assert_int_equal(st.decoded, 108);		/* every line but "cpus=4" */
+	assert_int_equal(CTX(m, "sched_ttwu_pending", -1, UNKNOWN), 2);
+	assert_int_equal(CTX(m, "nohz_full_kick_func", -1, IDLE), 2);
+	assert_int_equal(CTX(m, IB_IPI_NULL_CALLBACK, -1, IDLE), 2);
+	assert_int_equal(CTX(m, "do_sync_core", -1, IDLE), 4);
+	assert_int_equal(CTX(m, "do_sync_core", -1, UNKNOWN), 0);
+	assert_int_equal(CTX(m, "do_sync_core", 2, USER), 4);
+	assert_int_equal(CTX(m, "do_sync_core", 3, USER), 2);
+	assert_int_equal(CTX(m, "do_sync_core", -1, KERNEL), 0);
+	assert_int_equal(CTX(m, "do_flush_tlb_all", 2, USER), 3);
+	assert_int_equal(CTX(m, "do_flush_tlb_all", 3, USER), 3);
+	assert_int_equal(CTX(m, "do_flush_tlb_all", 3, UNKNOWN), 1);
+	assert_int_equal(CTX(m, "do_flush_tlb_all", -1, KERNEL), 0);
+	assert_int_equal(t.csd_without_ipi, 3);
+	assert_int_equal(ib_ipi_match_untraced_entries(m, 2), 0);
+	assert_int_equal(ib_ipi_match_untraced_entries(m, 3), 0);
+	ib_ipi_match_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -457,6 +635,9 @@ int main(void)
 		cmocka_unit_test(test_report_file),
 		cmocka_unit_test(test_report_window),
 		cmocka_unit_test(test_report_cut_line),
+		cmocka_unit_test(test_context_rules),
+		cmocka_unit_test(test_context_window_json),
+		cmocka_unit_test(test_context_real_trace),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
