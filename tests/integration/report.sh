@@ -235,7 +235,7 @@ fi
 
 # Regression: a two-kernel campaign reports exactly as before campaigns could
 # name more kernels. tests/data/report/golden/ was written by main's code
-# before that change (d4b831a), with files/report-golden; same variants now.
+# before that change (main 9d95657), with files/report-golden; same variants now.
 tests/integration/files/report-golden build/bin "$work/golden"
 for g in tests/data/report/golden/*/; do
 	v=$(basename "$g")
