@@ -328,3 +328,27 @@ check_grep "icount, three kernels: break-even per variant, 63.1 x 1104 / 18" \
 	'^\| break-even entry rate \(icount.* \| - \| 3,870 entries/s per isolated CPU \(63.1 saved x 1104.0 / 18.0; provoked\) \|' "$d3"
 check "icount, three kernels: no IPI rows for cases without ipi.json" \
 	bash -c "! grep -q '| ipi-cost | not recorded' '$d3'"
+
+# A real three-kernel campaign (build/designs-tcg.yml before the icount
+# mode was merged: baseline, the work-bit series as "patched", the catch-up
+# series; plain TCG). Deferrable IPIs per isolated CPU-second in the
+# provoked case, side by side, and each variant against the baseline.
+cp -r tests/data/report/designs-tcg "$work/designs"
+$tool -q --no-plots "$work/designs"; rc=$?
+ds=$work/designs/report
+check "designs: exit 0" test $rc = 0
+check_grep "designs: three columns" '^\| question \| case \| baseline \| patched \| catchup \|$' "$ds/report.md"
+check_grep "designs: deferrable IPIs per isolated CPU-second 33.2 / 24.8 / 23.1" \
+	'^\| deferrable IPIs .* \| provoked \| not classified; all contexts: 33.2 .* \| not classified; all contexts: 24.8 .* \| not classified; all contexts: 23.1 ' \
+	"$ds/report.md"
+check_grep "designs: saved 8.38 (work bits) and 10.2 (catch-up)" \
+	'^\| IPIs into user space saved.* \| provoked \| - \| 8.38 \(all contexts.* \| 10.2 \(all contexts' "$ds/report.md"
+check "designs: a verdict per variant" \
+	test "$(jq -c '[.variants[].kernel]' "$ds/verdict.json")" = '["patched","catchup"]'
+check "designs: the work-bit report lists no catch-up run" \
+	bash -c "! grep -q 'catchup-provoked' '$ds/patched/report.md'"
+check_grep "designs: the catch-up report compares catchup with baseline" \
+	"baseline kernel baseline, patched kernel catchup" "$ds/catchup/report.md"
+sum=$(build/bin/isolbench-summary "$work/designs")
+check "designs summary: CAL + TLB per run against the baseline (2559.5 -> 2303.5)" \
+	grep -q -E '^catchup +provoked +2 +2303.5 +2559.5 +-10%$' <<<"$sum"
