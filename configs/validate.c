@@ -355,6 +355,74 @@ static int path_exists(struct ctx *c, const char *p, int want_dir, char *abs, si
 	return want_dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode);
 }
 
+/* The patches a series file names, in order (blank and '#' lines skipped). */
+static long series_length(const char *series_file)
+{
+	char line[1024];
+	long n = 0;
+	FILE *f = fopen(series_file, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		const char *p = line + strspn(line, " \t");
+
+		if (*p && *p != '\n' && *p != '#')
+			n++;
+	}
+	fclose(f);
+	return n;
+}
+
+/*
+ * kernels[i].patches: build only the first N patches of the series (a
+ * prefix, bisect style), so that a campaign can show what each patch adds.
+ * N counts the lines of the series file that name a patch.
+ */
+static void check_patches(struct ctx *c, struct json_object *k, const char *w,
+			  const char *series_file, struct json_object *r)
+{
+	long total = series_length(series_file), n;
+	char f[128];
+
+	if (!get(k, "patches"))
+		return;
+	snprintf(f, sizeof(f), "%s.patches", w);
+	if (total < 1) {
+		field_error(c, f, "the series file %s names no patch", series_file);
+		return;
+	}
+	n = get_int(c, k, "patches", f, total, 1, total);
+	json_object_object_add(r, "patches", json_object_new_int(n));
+}
+
+/*
+ * The top-level "baseline": the kernel every other one is compared with.
+ * Without it the report takes the kernel without a series, else the first.
+ */
+static void check_baseline(struct ctx *c, struct json_object *root, struct json_object *kernels,
+			   struct json_object *out)
+{
+	const char *b = get_string(c, root, "baseline", "baseline", NULL);
+	char names[512] = "";
+	size_t len = 0;
+
+	if (!b)
+		return;
+	for (size_t i = 0; i < json_object_array_length(kernels); i++) {
+		const char *n = json_object_get_string(get(json_object_array_get_idx(kernels, i),
+							   "name"));
+
+		if (!strcmp(n, b)) {
+			json_object_object_add(out, "baseline", json_object_new_string(b));
+			return;
+		}
+		if (len < sizeof(names))
+			len += snprintf(names + len, sizeof(names) - len, "%s%s", i ? ", " : "", n);
+	}
+	field_error(c, "baseline", "'%s' is not one of the kernels (%s)", b, names);
+}
+
 static struct json_object *check_kernels(struct ctx *c, struct json_object *root)
 {
 	struct json_object *v = get(root, "kernels"), *out = json_object_new_array();
@@ -405,7 +473,17 @@ static struct json_object *check_kernels(struct ctx *c, struct json_object *root
 					    "'series' file and the patches it names)", series);
 			else if (snprintf(sf, sizeof(sf), "%s/series", abs), access(sf, R_OK))
 				field_error(c, f, "patch folder '%s' has no 'series' file", series);
+			else
+				check_patches(c, k, w, sf, r);
 			json_object_object_add(r, "series", json_object_new_string(abs));
+		} else if (get(k, "patches")) {
+			int before = c->errors;
+
+			snprintf(f, sizeof(f), "%s.patches", w);
+			/* Out of the registry's range says so first; in range, it still needs a series. */
+			get_int_r(c, k, "kernels.patches", f);
+			if (c->errors == before)
+				field_error(c, f, "needs a series: the first N patches of which series?");
 		}
 		snprintf(f, sizeof(f), "%s.fragments", w);
 		frags = get(k, "fragments");
@@ -785,6 +863,7 @@ static struct json_object *resolve(struct ctx *c, struct json_object *root)
 		}
 	}
 	json_object_object_add(out, "kernels", kernels);
+	check_baseline(c, root, kernels, out);
 	json_object_object_add(out, "guest", guest);
 	json_object_object_add(out, "cases", cases);
 	json_object_object_add(out, "duration_s", json_object_new_double(duration));

@@ -144,6 +144,8 @@ static const struct ib_field kernel_fields[] = {
 	  "debian:<package>, a kernel tree or a tarball" },
 	{ "series", IB_FT_PATH, 0, 0, NULL, "none: the source unpatched", 0, NULL, 0,
 	  "a folder with a quilt-style 'series' file and the patches it names" },
+	{ "patches", IB_FT_INT, 1, 1000, NULL, "all of the series", 0, NULL, 0,
+	  "only the first N patches of the series (cost per patch, bisect style)" },
 	{ "fragments", IB_FT_PATH_LIST, 1, 64, NULL, NULL, 0, NULL, IB_FF_REQUIRED,
 	  "config fragments: names in guest-kernel/fragments/ or paths" },
 	{ .name = NULL },
@@ -228,6 +230,8 @@ const struct ib_field ib_campaign_fields[] = {
 	  "pass/fail limits the report judges (docs/report.md)" },
 	{ "report", IB_FT_OBJECT, 0, 0, NULL, NULL, 0, report_fields, 0,
 	  "options of isolbench-report" },
+	{ "baseline", IB_FT_NAME, 1, 64, NULL, "the kernel without a series, else the first", 0,
+	  NULL, 0, "the kernel every other kernel is compared with" },
 	{ .name = NULL },
 };
 

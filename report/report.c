@@ -42,6 +42,13 @@ enum exit_code {
 	EXIT_WRITE = 3,	/* could not write the report (full disk, ...): no verdict */
 };
 
+/* In a campaign with more than two kernels, a variant's report lists only its two kernels' runs. */
+static bool run_listed(const struct rp_analysis *a, const struct rp_run *r)
+{
+	return !a->only_side_runs || rp_run_on_side(r, &a->side[0]) ||
+	       rp_run_on_side(r, &a->side[1]);
+}
+
 void rp_fmt_ns(char *buf, size_t len, double ns)
 {
 	if (!isfinite(ns))
@@ -854,6 +861,8 @@ static void section_runs(struct rp_doc *d, struct rp_analysis *a)
 			char wall[32], files[256] = "", *reasons;
 			size_t len = 0;
 
+			if (!run_listed(a, r))
+				continue;
 			fmt_duration(wall, sizeof(wall), r->wall_s);
 			if (r->oslat)
 				len += snprintf(files + len, sizeof(files) - len, "oslat ");
@@ -1472,7 +1481,7 @@ static void note_exit3(struct rp_doc *d, struct rp_analysis *a)
 		for (size_t i = 0; i < camps[k]->nruns; i++) {
 			const struct rp_run *r = &camps[k]->runs[i];
 
-			if (!r->ok || !r->exit3 || r->nflags)
+			if (!r->ok || !r->exit3 || r->nflags || !run_listed(a, r))
 				continue;
 			if (!any)
 				rp_doc_para(d, "Tools that exited 3 (results untrustworthy by their own "
@@ -1508,7 +1517,7 @@ static void warn_flagged(struct rp_doc *d, struct rp_analysis *a)
 			const struct rp_run *r = &camps[k]->runs[i];
 			char *t;
 
-			if (!r->ok || !r->nflags)
+			if (!r->ok || !r->nflags || !run_listed(a, r))
 				continue;
 			t = rp_strdup("");
 			for (size_t j = 0; j < r->nflags; j++) {
@@ -1781,6 +1790,97 @@ static int write_report(struct rp_analysis *a, const struct rp_options *o, const
 	return rp_doc_close(d);
 }
 
+/*
+ * More than two kernels: every variant against the baseline, each written as
+ * a two-kernel report into <outdir>/<variant>/, then the designs side by
+ * side at the top (designs.c). Exit code as for one comparison, over all.
+ */
+static int designs_main(struct rp_campaign *c, const struct rp_options *o, bool quiet)
+{
+	const char *names[64], *base = rp_jstr(c->campaign, "baseline", NULL);
+	size_t nk = rp_campaign_kernel_names(c, names, 64), nv = 0;
+	struct json_object *gates = NULL;
+	struct rp_design *dv = calloc(nk, sizeof(*dv));
+	bool pass = true, error = false;
+	int rc = EXIT_OK;
+
+	if (!dv) {
+		fprintf(stderr, TOOL ": out of memory\n");
+		return EXIT_USAGE;
+	}
+	if (!base)
+		base = pick_kernel(c, NULL, false, NULL);
+	json_object_object_get_ex(c->campaign, "gates", &gates);
+	for (size_t k = 0; k < nk; k++) {
+		struct rp_design *d;
+		struct rp_options oi = *o;
+		char *path;
+
+		if (!strcmp(names[k], base))
+			continue;
+		d = &dv[nv++];
+		d->kernel = names[k];
+		d->outdir = rp_printf("%s/%s", o->outdir, names[k]);
+		if (mkdir(d->outdir, 0755) < 0 && errno != EEXIST) {
+			fprintf(stderr, TOOL ": %s: %s\n", d->outdir, strerror(errno));
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		oi.outdir = d->outdir;
+		d->a.main = d->a.base = c;
+		d->a.side[0].camp = d->a.side[1].camp = c;
+		d->a.side[0].kernel = base;
+		d->a.side[1].kernel = names[k];
+		d->a.only_side_runs = true;
+		if (rp_analyse(&d->a, &oi) < 0) {
+			fprintf(stderr, TOOL ": out of memory analysing %s\n", names[k]);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		rp_gates_judge(&d->a, gates, &d->v);
+		make_plots(&d->a, &oi, quiet);
+		path = rp_printf("%s/verdict.json", d->outdir);
+		if (write_report(&d->a, &oi, &d->v) < 0 || rp_gates_write(&d->a, &d->v, path) < 0) {
+			fprintf(stderr, TOOL ": writing into %s: %s\n", d->outdir, strerror(errno));
+			free(path);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		free(path);
+		for (size_t i = 0; i < d->v.n; i++)
+			pass &= d->v.g[i].pass;
+		for (size_t i = 0; i < d->v.nerrors; i++)
+			fprintf(stderr, TOOL ": %s: %s\n", d->kernel, d->v.errors[i]);
+		error |= d->v.nerrors > 0;
+	}
+	if (!nv) {
+		fprintf(stderr, TOOL ": no kernel besides the baseline %s\n", base);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (rp_designs_write(c, base, dv, nv, o) < 0) {
+		fprintf(stderr, TOOL ": writing into %s: %s\n", o->outdir, strerror(errno));
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (!quiet) {
+		printf("report: %s/report.md (%zu kernels against %s)\n", o->outdir, nv, base);
+		for (size_t i = 0; i < nv; i++)
+			printf("        %s/report.md\n", dv[i].outdir);
+		printf("verdict: %s/verdict.json: %s\n", o->outdir,
+		       error ? "error in the gates" : pass ? "no gate failed" : "a gate FAILED");
+	}
+	rc = error ? EXIT_USAGE : pass ? EXIT_OK : EXIT_GATE_FAILED;
+out:
+	for (size_t i = 0; i < nv; i++) {
+		rp_verdict_free(&dv[i].v);
+		rp_analysis_free(&dv[i].a);
+		free(dv[i].outdir);
+	}
+	free(dv);
+	return rc;
+}
+
 static int parse_double(const char *s, double min, double max, const char *what, double *out)
 {
 	char *end;
@@ -1903,6 +2003,26 @@ int main(int argc, char **argv)
 			rp_campaign_free(main_c);
 			return EXIT_USAGE;
 		}
+	}
+	if (!kernels && !basedir) {
+		const char *names[3];
+
+		if (rp_campaign_kernel_names(main_c, names, 3) > 2) {
+			if (!o.outdir) {
+				outdir = rp_printf("%s/report", main_c->dir);
+				o.outdir = outdir;
+			}
+			if (mkdir(o.outdir, 0755) < 0 && errno != EEXIST) {
+				fprintf(stderr, TOOL ": %s: %s\n", o.outdir, strerror(errno));
+				rc = EXIT_USAGE;
+			} else {
+				rc = designs_main(main_c, &o, quiet);
+			}
+			goto out;
+		}
+		/* Two kernels: the campaign file may say which is the baseline. */
+		if (rp_jstr(main_c->campaign, "baseline", NULL))
+			want[0] = strdup(rp_jstr(main_c->campaign, "baseline", NULL));
 	}
 	a.main = main_c;
 	a.base = base_c ? base_c : main_c;

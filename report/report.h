@@ -327,6 +327,8 @@ struct rp_analysis {
 	char ipi_cost_why[512];
 	int cmp_table_no, runs_table_no;
 	bool oom;			/* an allocation failed: rp_analyse() returns -1 */
+	/* One variant of a campaign with more kernels: list only the runs of the two sides. */
+	bool only_side_runs;
 };
 
 /* Frames shown per sender stack, stacks shown per callback. */
@@ -486,6 +488,25 @@ size_t rp_gates_check(struct json_object *gates, struct rp_verdict *v);
 /* The gate names and what each means, for --help and messages. */
 void rp_gates_help(FILE *f);
 const char *rp_gates_names(void);
+
+/* A campaign with more than two kernels: one variant against the baseline (designs.c). */
+struct rp_design {
+	const char *kernel;
+	char *outdir;			/* <outdir>/<kernel>: its own two-kernel report */
+	struct rp_analysis a;		/* side 0 the baseline, side 1 this kernel */
+	struct rp_verdict v;
+};
+
+/* The kernels campaign.json names, in its order; returns how many (at most @max). */
+size_t rp_campaign_kernel_names(const struct rp_campaign *c, const char **names, size_t max);
+/**
+ * rp_designs_write() - the top-level report.md/html and verdict.json of a
+ * campaign with more than two kernels, once each variant's report is written.
+ *
+ * Return: 0, or -1 with errno set.
+ */
+int rp_designs_write(const struct rp_campaign *c, const char *base, const struct rp_design *dv,
+		     size_t nv, const struct rp_options *o);
 
 /* Work types of the series' ct_work tracepoints by name ("0x1" -> "sync_core"). */
 const char *rp_ct_work_name(const char *type);

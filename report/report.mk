@@ -3,7 +3,7 @@
 HOST_PROGS += isolbench-report
 isolbench-report_SRCS := report/report.c report/campaign.c report/analysis.c report/doc.c \
 	report/plot.c report/gates.c report/stats.c report/audit.c report/instr.c report/instr_figures.c \
-	report/fidelity.c report/osnoise.c report/metrics.c
+	report/fidelity.c report/osnoise.c report/metrics.c report/designs.c
 isolbench-report_PKGS := json-c gsl
 
 UNIT_TESTS += test_stats

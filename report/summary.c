@@ -44,12 +44,89 @@ static void fmt_ns(char *buf, size_t len, double ns, int lower_bound)
 		snprintf(buf, len, "%s%.0fns", lower_bound ? ">=" : "", ns);
 }
 
+/* CAL + TLB on the isolated CPUs, summed over the ok runs of one kernel and case. */
+struct kc_sum {
+	char kernel[64], cs[64];
+	double irqs;
+	size_t runs;
+};
+
+static struct kc_sum *sums;
+static size_t nsums;
+
+static void add_sum(const char *kernel, const char *cs, double irqs)
+{
+	struct kc_sum *s;
+
+	for (size_t i = 0; i < nsums; i++)
+		if (!strcmp(sums[i].kernel, kernel) && !strcmp(sums[i].cs, cs)) {
+			sums[i].irqs += irqs;
+			sums[i].runs++;
+			return;
+		}
+	s = realloc(sums, (nsums + 1) * sizeof(*sums));
+	if (!s)
+		return;
+	sums = s;
+	s = &sums[nsums++];
+	snprintf(s->kernel, sizeof(s->kernel), "%s", kernel);
+	snprintf(s->cs, sizeof(s->cs), "%s", cs);
+	s->irqs = irqs;
+	s->runs = 1;
+}
+
+static const struct kc_sum *find_sum(const char *kernel, const char *cs)
+{
+	for (size_t i = 0; i < nsums; i++)
+		if (!strcmp(sums[i].kernel, kernel) && !strcmp(sums[i].cs, cs))
+			return &sums[i];
+	return NULL;
+}
+
+/* Each variant next to the baseline, per case: CAL + TLB per ok run on the isolated CPUs. */
+static void print_kernels(struct json_object *campaign)
+{
+	struct json_object *ks;
+	const char *base;
+
+	if (!json_object_object_get_ex(campaign, "kernels", &ks) ||
+	    !json_object_is_type(ks, json_type_array) || json_object_array_length(ks) < 3)
+		return;
+	base = jstr(campaign, "baseline",
+		    jstr(json_object_array_get_idx(ks, 0), "name", "?"));
+	printf("\nCAL + TLB interrupts on the isolated CPUs per ok run, against %s:\n", base);
+	printf("%-10s %-18s %5s %10s %10s %8s\n", "kernel", "case", "runs", "per run", base,
+	       "change");
+	for (size_t k = 0; k < json_object_array_length(ks); k++) {
+		const char *kn = jstr(json_object_array_get_idx(ks, k), "name", "?");
+
+		for (size_t i = 0; i < nsums; i++) {
+			const struct kc_sum *s = &sums[i], *b = find_sum(base, s->cs);
+			double v = s->irqs / s->runs, bv = b ? b->irqs / b->runs : -1;
+			char ch[32] = "-";
+
+			if (strcmp(s->kernel, kn))
+				continue;
+			if (strcmp(kn, base) && bv > 0)
+				snprintf(ch, sizeof(ch), "%+.0f%%", (v / bv - 1) * 100);
+			if (bv >= 0)
+				printf("%-10s %-18s %5zu %10.1f %10.1f %8s\n", kn, s->cs, s->runs, v, bv,
+				       ch);
+			else
+				printf("%-10s %-18s %5zu %10.1f %10s %8s\n", kn, s->cs, s->runs, v, "-",
+				       ch);
+		}
+	}
+}
+
 /* One line per isolated CPU of run @r, from what the shared loader read. */
 static void print_run(const struct rp_run *r)
 {
 	const struct ib_lat_file *lat = r->oslat ? r->oslat : r->entry ? r->entry : r->cyclic;
 	const char *reason = r->nreasons ? r->reasons[0] : r->nflags ? r->flags[0] : "";
 	char cal[32], tlb[32];
+	double irqs = 0;
+	bool irqs_ok = true;
 	int cpu;
 
 	ib_cpuset_for_each(cpu, &r->iso) {
@@ -76,15 +153,27 @@ static void print_run(const struct rp_run *r)
 		if (r->irq) {
 			uint64_t d;
 
-			if (ib_irqstat_cpu_delta(r->irq, IB_IRQ_CAL, cpu, &d) == 0)
+			if (ib_irqstat_cpu_delta(r->irq, IB_IRQ_CAL, cpu, &d) == 0) {
 				snprintf(cal, sizeof(cal), "%llu", (unsigned long long)d);
-			if (ib_irqstat_cpu_delta(r->irq, IB_IRQ_TLB, cpu, &d) == 0)
+				irqs += (double)d;
+			} else {
+				irqs_ok = false;
+			}
+			if (ib_irqstat_cpu_delta(r->irq, IB_IRQ_TLB, cpu, &d) == 0) {
 				snprintf(tlb, sizeof(tlb), "%llu", (unsigned long long)d);
+				irqs += (double)d;
+			} else {
+				irqs_ok = false;
+			}
+		} else {
+			irqs_ok = false;
 		}
 		printf("%-10s %-18s %3d %-8s %4d %12s %12s %8s %8s  %.60s\n", r->kernel, r->case_name,
 		       r->rep, r->status, cpu, maxs, p99s, cal, tlb, reason);
 		reason = "";
 	}
+	if (irqs_ok && r->ok)
+		add_sum(r->kernel, r->case_name, irqs);
 }
 
 /*
@@ -183,6 +272,8 @@ int main(int argc, char **argv)
 	       "done/asked; kernel build: whole run):\n");
 	for (size_t i = 0; i < c->nruns; i++)
 		print_work(&c->runs[i]);
+	print_kernels(c->campaign);
+	free(sums);
 	rp_campaign_free(c);
 	return 0;
 }

@@ -240,3 +240,123 @@ else
 	check "newest campaign: report.md" test -s "$work/latest/report.md"
 	check "newest campaign: verdict.json is JSON" jq -e .result "$work/latest/verdict.json" >/dev/null
 fi
+
+# Regression: a two-kernel campaign reports exactly as before campaigns could
+# name more kernels. tests/data/report/golden/ was written by main's code
+# before that change (main 9d95657), with files/report-golden; same variants now.
+tests/integration/files/report-golden build/bin "$work/golden"
+for g in tests/data/report/golden/*/; do
+	v=$(basename "$g")
+	for f in "$g"*; do
+		check "golden $v/$(basename "$f"): unchanged" \
+			diff -u "$f" "$work/golden/$v/$(basename "$f")"
+	done
+done
+
+# More than two kernels. The review campaign with a third kernel, "twin",
+# whose runs are the patched kernel's own run folders (campaign.json lists
+# them a second time under that name): a real campaign's data, and a twin
+# must come out exactly as the kernel it copies.
+cp -r tests/data/report/review-tcg "$work/three"
+jq '.kernels += [.kernels[1] | .name = "twin"] |
+	.runs += [.runs[] | select(.kernel == "patched") | .kernel = "twin" | .id |= sub("^patched"; "twin")]' \
+	tests/data/report/review-tcg/campaign.json >"$work/three/campaign.json"
+jq '.twin = .patched' tests/data/report/review-tcg/kernels.json >"$work/three/kernels.json"
+cp "$work/three/kernels/patched.json" "$work/three/kernels/twin.json"
+out=$($tool --no-plots "$work/three" 2>&1); rc=$?
+t3=$work/three/report
+check "three kernels: exit 0 (gates pass for both variants)" test $rc = 0
+check "three kernels: says where each variant's report is" grep -q "$t3/twin/report.md" <<<"$out"
+check_grep "three kernels: the headline table has one column per kernel" \
+	'^\| question \| case \| baseline \| patched \| twin \|$' "$t3/report.md"
+check_grep "three kernels: IPIs saved per variant (121 - 19.5 per isolated CPU-second)" \
+	'^\| IPIs into user space saved.* \| provoked \| - \| 102 \(all contexts, per isolated CPU-second\) \| 102 \(all contexts' \
+	"$t3/report.md"
+check_grep "three kernels: break-even per variant, not from emulated time" \
+	'^\| break-even entry rate .* \| entry \| - \| not computed: the guests ran under TCG' "$t3/report.md"
+check "three kernels: verdict.json has a verdict per variant" \
+	test "$(jq -c '[.variants[] | [.kernel, .result]]' "$t3/verdict.json")" = '[["patched","pass"],["twin","pass"]]'
+check "three kernels: and the variant's gates" \
+	test "$(jq '.variants[1].gates | length' "$t3/verdict.json")" = 2
+# Each variant's report is the two-kernel report: identical to the golden
+# review report but for the folder and the campaign's run count.
+norm() { sed -e "s|$1|@DIR@|g" -e 's|@DIR@/review|@DIR@|' -e 's|: [69] runs, 1 repetition|: N runs, 1 repetition|' "$2"; }
+check "three kernels: patched's report is the two-kernel report" \
+	diff <(norm "$work/three" "$t3/patched/report.md") <(norm "$work" tests/data/report/golden/review/report.md)
+check "three kernels: the twin's equals patched's but for the name (and the runs' order)" \
+	diff <(sed 's/twin/patched/g' "$t3/twin/report.md" | sort) <(sort "$t3/patched/report.md")
+check "three kernels: a variant's report lists only its two kernels' runs" \
+	bash -c "! grep -q '| twin |' '$t3/patched/report.md'"
+# The campaign file names the baseline.
+jq '.baseline = "patched" | .gates = {deferrable_ipis_reduction_pct: {min: 50}}' \
+	"$work/three/campaign.json" >"$work/c3.json" && cp "$work/c3.json" "$work/three/campaign.json"
+$tool -q --no-plots "$work/three"; rc=$?
+check "baseline: patched: the columns follow it" \
+	grep -q -E '^\| question \| case \| patched \| baseline \| twin \|$' "$t3/report.md"
+check "baseline: patched: the reduction gate fails for baseline (exit 1)" test $rc = 1
+check "baseline: patched: verdict per variant" \
+	test "$(jq -c '[.variants[] | [.kernel, .result]] + [.result]' "$t3/verdict.json")" = '[["baseline","fail"],["twin","fail"],"fail"]'
+# Two kernels with a baseline named in the campaign file.
+jq '.baseline = "patched"' tests/data/report/smoke-tcg/campaign.json >"$work/c2.json"
+cp -r tests/data/report/smoke-tcg "$work/smoke-b" && cp "$work/c2.json" "$work/smoke-b/campaign.json"
+$tool -q --no-plots "$work/smoke-b"
+check_grep "two kernels, baseline: patched: it is the baseline side" \
+	"baseline kernel patched, patched kernel baseline" "$work/smoke-b/report/report.md"
+# isolbench-summary lists run folders: give the twin its own copies.
+for d in "$work/three/runs"/patched-*; do
+	t=$work/three/runs/twin-${d##*/patched-}
+	cp -r "$d" "$t" && jq '.kernel = "twin"' "$d/run.json" >"$t/run.json"
+done
+sum=$(build/bin/isolbench-summary "$work/three"); rc=$?
+check "summary, three kernels: exit 0" test $rc = 0
+check "summary, three kernels: each kernel against the baseline (patched, named above)" \
+	grep -q -E '^baseline +provoked +1 +8197.0 +3880.0 +\+111%$' <<<"$sum"
+check "summary, two kernels: no such block (golden files)" \
+	bash -c "! build/bin/isolbench-summary tests/data/report/review-tcg | grep -q 'per ok run, against'"
+
+# Three kernels in the deterministic mode: the deterministic campaign with
+# a twin of its patched kernel (the same run folders). Instructions per
+# getpid entry side by side, and each variant's break-even: 63.1 deferrable
+# IPIs saved per isolated CPU-second (provoked) x 1104 instructions per IPI
+# / 18 instructions added per entry = 3,870 entries per second.
+cp -r tests/data/report/deterministic-tcg "$work/det3"
+jq '.kernels += [.kernels[1] | .name = "twin"] |
+	.runs += [.runs[] | select(.kernel == "patched") | .kernel = "twin"]' \
+	tests/data/report/deterministic-tcg/campaign.json >"$work/det3/campaign.json"
+jq '.twin = .patched' tests/data/report/deterministic-tcg/kernels.json >"$work/det3/kernels.json"
+cp "$work/det3/kernels/patched.json" "$work/det3/kernels/twin.json"
+$tool -q --no-plots "$work/det3"; rc=$?
+d3=$work/det3/report/report.md
+check "icount, three kernels: exit 0 or 1 (the campaign's own gates)" test $rc -lt 2
+check_grep "icount, three kernels: instructions per entry on isolated vCPUs, one column per kernel" \
+	'^\| instructions per getpid entry on isolated vCPUs .* \| entry-getpid \| 517.0 \[517.0, 517.0\] \| 535.0 \[535.0, 535.0\] \(\+18.0\) \| 535.0 \[535.0, 535.0\] \(\+18.0\) \|$' "$d3"
+check_grep "icount, three kernels: and on housekeeping vCPUs" \
+	'^\| instructions per getpid entry on housekeeping vCPUs .* \| 317.0 \[317.0, 317.0\] \| 317.0 \[317.0, 317.0\] \(\+0.0\) \|' "$d3"
+check_grep "icount, three kernels: break-even per variant, 63.1 x 1104 / 18" \
+	'^\| break-even entry rate \(icount.* \| - \| 3,870 entries/s per isolated CPU \(63.1 saved x 1104.0 / 18.0; provoked\) \|' "$d3"
+check "icount, three kernels: no IPI rows for cases without ipi.json" \
+	bash -c "! grep -q '| ipi-cost | not recorded' '$d3'"
+
+# A real three-kernel campaign (build/designs-tcg.yml before the icount
+# mode was merged: baseline, the work-bit series as "patched", the catch-up
+# series; plain TCG). Deferrable IPIs per isolated CPU-second in the
+# provoked case, side by side, and each variant against the baseline.
+cp -r tests/data/report/designs-tcg "$work/designs"
+$tool -q --no-plots "$work/designs"; rc=$?
+ds=$work/designs/report
+check "designs: exit 0" test $rc = 0
+check_grep "designs: three columns" '^\| question \| case \| baseline \| patched \| catchup \|$' "$ds/report.md"
+check_grep "designs: deferrable IPIs per isolated CPU-second 33.2 / 24.8 / 23.1" \
+	'^\| deferrable IPIs .* \| provoked \| not classified; all contexts: 33.2 .* \| not classified; all contexts: 24.8 .* \| not classified; all contexts: 23.1 ' \
+	"$ds/report.md"
+check_grep "designs: saved 8.38 (work bits) and 10.2 (catch-up)" \
+	'^\| IPIs into user space saved.* \| provoked \| - \| 8.38 \(all contexts.* \| 10.2 \(all contexts' "$ds/report.md"
+check "designs: a verdict per variant" \
+	test "$(jq -c '[.variants[].kernel]' "$ds/verdict.json")" = '["patched","catchup"]'
+check "designs: the work-bit report lists no catch-up run" \
+	bash -c "! grep -q 'catchup-provoked' '$ds/patched/report.md'"
+check_grep "designs: the catch-up report compares catchup with baseline" \
+	"baseline kernel baseline, patched kernel catchup" "$ds/catchup/report.md"
+sum=$(build/bin/isolbench-summary "$work/designs")
+check "designs summary: CAL + TLB per run against the baseline (2559.5 -> 2303.5)" \
+	grep -q -E '^catchup +provoked +2 +2303.5 +2559.5 +-10%$' <<<"$sum"
