@@ -86,7 +86,17 @@ check "baseline: freed JIT packs send kernel TLB flushes to the isolated CPUs ($
 # Deferrable IPIs that interrupted user space, inside the window.
 defer_user() { jq '[.per_callback[] | select(.callback == "do_sync_core" or .callback == "do_flush_tlb_all" or .callback == "do_kernel_range_flush") | .per_context.user] | add // 0' "$1"; }
 check "baseline: deferrable IPIs interrupt user space ($(defer_user "$b"))" test "$(defer_user "$b")" -gt 0
-check "patched: no deferrable IPI interrupts user space ($(defer_user "$p"))" test "$(defer_user "$p")" = 0
+# The series defers what it may and keeps the rest on purpose (the kernel
+# safety rework, patches 0003-0005): a batch of pokes that touches entry or
+# noinstr text keeps its do_sync_core; a kernel TLB flush that also covers the
+# direct map (a freed BPF pack's VM_FLUSH_RESET_PERMS, from the storm or from
+# the kworker that frees programs) keeps its do_flush_tlb_all. So not zero:
+# at most a tenth of the baseline's, and no range flush at all (the bpf
+# provoker's vmalloc-only flushes are all deferrable).
+check "patched: at most a tenth of the baseline's deferrable IPIs interrupt user space ($(defer_user "$p") vs $(defer_user "$b"))" \
+	test "$(( $(defer_user "$p") * 10 ))" -le "$(defer_user "$b")"
+range_user() { jq '[.per_callback[] | select(.callback == "do_kernel_range_flush") | .per_context.user] | add // 0' "$1"; }
+check "patched: no do_kernel_range_flush interrupts user space ($(range_user "$p"))" test "$(range_user "$p")" = 0
 for kind in tracepoint kprobe bpf; do
 	ops() { jq -c '{operations, operations_target}' "$dir/runs/$1-provoked-rep1/out/storm-$kind.json"; }
 	echo "storm $kind: baseline $(ops baseline), patched $(ops patched)"
