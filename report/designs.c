@@ -169,7 +169,7 @@ static const char *instr_cell(struct dcells *cs, const struct rp_analysis *a, bo
  */
 static const char *instr_breakeven_cell(struct dcells *cs, const struct rp_analysis *a)
 {
-	double c, d, lo, hi, base, var, saved = NAN;
+	double c, d, lo, hi, base, var, saved;
 	const char *from = NULL;
 
 	if (rp_instr_cost(a, "getpid", false, 0, &base, &lo, &hi) ||
@@ -180,19 +180,7 @@ static const char *instr_breakeven_cell(struct dcells *cs, const struct rp_analy
 		return dcell(cs, rp_printf("none: adds %.1f instructions per entry", d));
 	if (rp_instr_cost(a, "ipi", false, 0, &c, &lo, &hi))
 		return "not computed: no IPI cost (entry kind ipi)";
-	for (size_t i = 0; i < a->nipi; i++) {
-		const struct rp_ipi_case *ic = &a->ipi[i];
-		double s;
-
-		if (!ic->nruns[0] || !ic->nruns[1] || !isfinite(ic->deferrable_rate[0]) ||
-		    !isfinite(ic->deferrable_rate[1]))
-			continue;
-		s = ic->deferrable_rate[0] - ic->deferrable_rate[1];
-		if (!isfinite(saved) || s > saved) {
-			saved = s;
-			from = ic->case_name;
-		}
-	}
+	saved = rp_ipi_saved_per_s(a, &from);
 	if (!from || !(saved > 0))
 		return "not computed: no IPIs saved in any case";
 	return dcell(cs, rp_printf("%s entries/s per isolated CPU (%s saved x %.1f / %.1f; %s)",

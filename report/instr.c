@@ -181,31 +181,6 @@ void rp_instr_free(struct rp_analysis *a)
 	a->instr = NULL;
 }
 
-/*
- * Deferrable IPIs the series saves per isolated CPU and second of guest
- * time: of the campaign's cases with an IPI count, the one where the
- * baseline took the most more than the patched kernel.
- */
-static double saved_per_s(const struct rp_analysis *a, const char **from)
-{
-	double best = NAN;
-
-	*from = NULL;
-	for (size_t i = 0; i < a->nipi; i++) {
-		const struct rp_ipi_case *ic = &a->ipi[i];
-		double s;
-
-		if (!ic->nruns[0] || !ic->nruns[1] || !isfinite(ic->deferrable_rate[0]) ||
-		    !isfinite(ic->deferrable_rate[1]))
-			continue;
-		s = ic->deferrable_rate[0] - ic->deferrable_rate[1];
-		if (!isfinite(best) || s > best) {
-			best = s;
-			*from = ic->case_name;
-		}
-	}
-	return best;
-}
 
 static void fmt(char *buf, size_t len, double v)
 {
@@ -331,7 +306,7 @@ void rp_instr_section(struct rp_doc *d, const struct rp_analysis *a)
 	} else {
 		double per_ipi = cost[0] / delta;
 
-		saved = saved_per_s(a, &from);
+		saved = rp_ipi_saved_per_s(a, &from);
 		rp_doc_para(d, "Break-even: one IPI costs the baseline %.1f instructions and the "
 			       "patched kernel adds %.1f instructions to every getpid entry on an "
 			       "isolated vCPU, so the deferral pays for itself while an isolated "

@@ -88,3 +88,29 @@ const char *rp_instr_case_of(const struct rp_analysis *a, const char *kind, bool
 
 	return row ? row->case_name : "-";
 }
+
+/*
+ * Deferrable IPIs the series saves per isolated CPU and second of guest
+ * time: of the campaign's cases with an IPI count, the one where the
+ * baseline took the most more than the patched kernel.
+ */
+double rp_ipi_saved_per_s(const struct rp_analysis *a, const char **from)
+{
+	double best = NAN;
+
+	*from = NULL;
+	for (size_t i = 0; i < a->nipi; i++) {
+		const struct rp_ipi_case *ic = &a->ipi[i];
+		double s;
+
+		if (!ic->nruns[0] || !ic->nruns[1] || !isfinite(ic->deferrable_rate[0]) ||
+		    !isfinite(ic->deferrable_rate[1]))
+			continue;
+		s = ic->deferrable_rate[0] - ic->deferrable_rate[1];
+		if (!isfinite(best) || s > best) {
+			best = s;
+			*from = ic->case_name;
+		}
+	}
+	return best;
+}

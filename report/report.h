@@ -437,6 +437,13 @@ int rp_instr_delta(const struct rp_analysis *a, const char *kind, bool housekeep
  */
 int rp_instr_cost(const struct rp_analysis *a, const char *kind, bool housekeeping, int side,
 		  double *mean, double *lo, double *hi);
+/**
+ * rp_ipi_saved_per_s() - deferrable IPIs the series saves per isolated CPU and
+ * second of guest time: of the cases with an IPI count, the one where the
+ * baseline took the most more than the patched kernel (@from: its name).
+ * NAN and @from NULL when no case has both kernels.
+ */
+double rp_ipi_saved_per_s(const struct rp_analysis *a, const char **from);
 /** rp_instr_has_case() - whether case @case_name ran in icount mode (its figures are in instr). */
 bool rp_instr_has_case(const struct rp_analysis *a, const char *case_name);
 /** rp_instr_case_of() - the case whose icount runs give rp_instr_cost()'s figure, or "-". */
