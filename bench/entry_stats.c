@@ -63,44 +63,45 @@ int entry_hist_rank_in_overflow(const struct entry_hist *h, double p)
 	return nearest_rank(h->count, p) > h->count - h->overflow;
 }
 
+/* The bucket that holds the nearest-rank @p-th value, or nbuckets when it overflowed. */
+static uint64_t rank_bucket(const struct entry_hist *h, double p)
+{
+	uint64_t rank = nearest_rank(h->count, p), seen = 0, j;
+
+	for (j = 0; j < h->nbuckets; j++) {
+		seen += h->buckets[j];
+		if (seen >= rank)
+			break;
+	}
+	return j;
+}
+
 uint64_t entry_hist_percentile(const struct entry_hist *h, double p)
 {
-	uint64_t rank, seen = 0;
+	uint64_t j, edge;
 
 	if (!h->count)
 		return 0;
-	rank = nearest_rank(h->count, p);
-	for (uint64_t j = 0; j < h->nbuckets; j++) {
-		seen += h->buckets[j];
-		if (seen >= rank) {
-			uint64_t edge = (j + 1) * h->width;
-
-			if (edge > h->max)
-				edge = h->max;
-			if (edge < h->min)
-				edge = h->min;
-			return edge;
-		}
-	}
-	return h->max;
+	j = rank_bucket(h, p);
+	if (j == h->nbuckets)
+		return h->max;
+	edge = (j + 1) * h->width;
+	if (edge > h->max)
+		edge = h->max;
+	return edge < h->min ? h->min : edge;
 }
 
 uint64_t entry_hist_exact_percentile(const struct entry_hist *h, double p)
 {
-	uint64_t rank, seen = 0;
+	uint64_t j, edge;
 
 	if (!h->count)
 		return 0;
-	rank = nearest_rank(h->count, p);
-	for (uint64_t j = 0; j < h->nbuckets; j++) {
-		seen += h->buckets[j];
-		if (seen >= rank) {
-			uint64_t edge = j * h->width;
-
-			return edge < h->min ? h->min : edge;
-		}
-	}
-	return h->max;
+	j = rank_bucket(h, p);
+	if (j == h->nbuckets)
+		return h->max;
+	edge = j * h->width;
+	return edge < h->min ? h->min : edge;
 }
 
 uint64_t entry_hist_mode(const struct entry_hist *h, uint64_t *count)
